@@ -1,0 +1,270 @@
+//! The commands of SPEC §7, called by the thin `main`.
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::model::{Ingested, PeriodResult};
+use crate::output::Staging;
+use crate::period::Period;
+use crate::{compute, history, ingest};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Instant;
+
+/// Options of `run` and `check`.
+#[derive(Debug, Clone)]
+pub struct RunArgs {
+    pub period: Option<Period>,
+    /// The period's folder; default `<data>/YYYY-MM`.
+    pub input: Option<PathBuf>,
+    /// Root of period folders, default `data`.
+    pub data: PathBuf,
+    pub out: PathBuf,
+    pub history: PathBuf,
+    pub strict: bool,
+    pub allow_missing: bool,
+    pub timings: bool,
+}
+
+impl Default for RunArgs {
+    fn default() -> Self {
+        RunArgs {
+            period: None,
+            input: None,
+            data: PathBuf::from("data"),
+            out: PathBuf::from("reports"),
+            history: PathBuf::from("data/history"),
+            strict: false,
+            allow_missing: false,
+            timings: false,
+        }
+    }
+}
+
+/// Period folders (`YYYY-MM`) under the data root, sorted.
+pub fn period_folders(data: &Path) -> Result<Vec<Period>> {
+    let rd = std::fs::read_dir(data)
+        .map_err(|e| Error::Usage(format!("找不到数据文件夹 (cannot read the data folder {}): {e}", data.display())))?;
+    let mut out: Vec<Period> = rd
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| Period::from_str(&e.file_name().to_string_lossy()).ok())
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// The period and input folder a run works on.
+pub fn resolve(args: &RunArgs) -> Result<(Period, PathBuf)> {
+    match (args.period, &args.input) {
+        (Some(p), Some(dir)) => Ok((p, dir.clone())),
+        (Some(p), None) => Ok((p, args.data.join(p.to_string()))),
+        (None, Some(dir)) => {
+            let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let p = Period::from_str(&name).map_err(|_| {
+                Error::Usage(format!("请用 --period 指定报告期 (give --period YYYY-MM: the folder name {name:?} is not a period)"))
+            })?;
+            Ok((p, dir.clone()))
+        }
+        (None, None) => {
+            let p = period_folders(&args.data)?.into_iter().max().ok_or_else(|| {
+                Error::Usage(format!("{} 下没有报告期文件夹 (no YYYY-MM folder under {})", args.data.display(), args.data.display()))
+            })?;
+            Ok((p, args.data.join(p.to_string())))
+        }
+    }
+}
+
+/// Everything a run computes before writing anything.
+pub struct Prepared {
+    pub period: Period,
+    pub ingested: Ingested,
+    pub result: PeriodResult,
+}
+
+impl Prepared {
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.ingested.warnings.iter().chain(self.result.warnings.iter())
+    }
+}
+
+fn prepare(cfg: &Config, period: Period, input: &Path, args: &RunArgs, timings: &mut Timings) -> Result<Prepared> {
+    let opts = ingest::Options { allow_missing: args.allow_missing };
+    let ingested = timings.time("read+validate", || ingest::ingest(cfg, period, input, &opts))?;
+    let previous = timings.time("history read", || history::previous(&args.history, period))?;
+    let result = timings.time("compute", || compute::compute(cfg, &ingested, previous.as_ref()))?;
+    Ok(Prepared { period, ingested, result })
+}
+
+#[derive(Default)]
+pub struct Timings(Vec<(&'static str, f64)>);
+
+impl Timings {
+    pub fn time<T>(&mut self, stage: &'static str, f: impl FnOnce() -> T) -> T {
+        let t = Instant::now();
+        let v = f();
+        self.0.push((stage, t.elapsed().as_secs_f64() * 1000.0));
+        v
+    }
+
+    pub fn report(&self) -> String {
+        let total: f64 = self.0.iter().map(|(_, t)| t).sum();
+        let mut s = String::from("timings (ms):\n");
+        for (k, t) in &self.0 {
+            s.push_str(&format!("  {k:<16}{t:>10.1}\n"));
+        }
+        s.push_str(&format!("  {:<16}{total:>10.1}\n", "total"));
+        s
+    }
+}
+
+/// `tongbao run` for one period: read, compute, write every output, record the history.
+pub fn run(cfg: &Config, args: &RunArgs) -> Result<Vec<PathBuf>> {
+    let (period, input) = resolve(args)?;
+    run_period(cfg, period, &input, args)
+}
+
+pub fn run_period(cfg: &Config, period: Period, input: &Path, args: &RunArgs) -> Result<Vec<PathBuf>> {
+    let mut timings = Timings::default();
+    // The lock covers reading the previous period and writing this one.
+    let _lock = history::Lock::acquire(&args.history)?;
+    let prep = prepare(cfg, period, input, args, &mut timings)?;
+    let warnings: Vec<Diagnostic> = prep.warnings().cloned().collect();
+    if args.strict && !warnings.is_empty() {
+        return Err(Error::Strict { warnings: Diagnostics(warnings) });
+    }
+    // The year so far, with this period in place of any earlier record of it.
+    let mut year = timings.time("history read", || history::load_year(&args.history, period.year))?;
+    year.retain(|p| p.period < period);
+    year.push(prep.result.clone());
+
+    let dest = args.out.join(period.to_string());
+    let staging = Staging::new(&dest)?;
+    timings.time("csv", || {
+        crate::output::write_atomic(&staging.dir.join("rankings.csv"), crate::csv::render(&prep.result).as_bytes())
+    })?;
+    timings.time("workbook", || crate::bulletin::write(cfg, &prep.result, &prep.ingested, &year, &staging.dir))?;
+    timings.time("charts", || crate::charts::write(cfg, &prep.result, &year, &staging.dir))?;
+    let history_bytes = timings.time("history encode", || history::encode(&prep.result))?;
+    let written = staging.commit()?;
+    timings.time("history write", || crate::output::write_atomic(&history::file_of(&args.history, period), &history_bytes))?;
+
+    for w in &warnings {
+        eprintln!("警告 warning: {w}");
+    }
+    println!(
+        "{} 完成 (done): {} 个单位, {} 个指标, {} 条警告 → {}",
+        period.label(),
+        prep.ingested.submissions.len(),
+        cfg.indicators.len(),
+        warnings.len(),
+        dest.display()
+    );
+    for f in &written {
+        println!("  {}", f.display());
+    }
+    if args.timings {
+        eprint!("{}", timings.report());
+    }
+    Ok(written)
+}
+
+/// `tongbao run --all`: every period folder under the data root, in order.
+pub fn run_all(cfg: &Config, args: &RunArgs) -> Result<Vec<PathBuf>> {
+    let periods = period_folders(&args.data)?;
+    if periods.is_empty() {
+        return Err(Error::Usage(format!("no YYYY-MM folder under {}", args.data.display())));
+    }
+    let mut all = Vec::new();
+    for p in periods {
+        all.extend(run_period(cfg, p, &args.data.join(p.to_string()), args)?);
+    }
+    Ok(all)
+}
+
+/// `tongbao check`: read and validate, print what was read, write nothing.
+pub fn check(cfg: &Config, args: &RunArgs) -> Result<String> {
+    let (period, input) = resolve(args)?;
+    let mut timings = Timings::default();
+    let prep = prepare(cfg, period, &input, args, &mut timings)?;
+    let mut s = String::new();
+    s.push_str(&format!("{} — {}: {} 个文件 (files)\n", cfg.title, period.label(), prep.ingested.sources.len()));
+    for src in &prep.ingested.sources {
+        s.push_str(&format!("  {} [{}] {}!{} → {}\n", src.name, src.kind.label(), src.name, src.sheet, src.units.join("、")));
+    }
+    s.push_str(&render_table(cfg, &prep.result));
+    let warnings: Vec<&Diagnostic> = prep.warnings().collect();
+    if warnings.is_empty() {
+        s.push_str("没有警告 (no warnings)\n");
+    } else {
+        s.push_str(&format!("{} 条警告 (warnings):\n", warnings.len()));
+        for w in warnings {
+            s.push_str(&format!("  - {w}\n"));
+        }
+    }
+    if args.strict && prep.warnings().next().is_some() {
+        return Err(Error::Strict { warnings: Diagnostics(prep.warnings().cloned().collect()) });
+    }
+    Ok(s)
+}
+
+/// A compact text table of what was read and computed.
+pub fn render_table(cfg: &Config, r: &PeriodResult) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let pad = |s: &str, w: usize| {
+        let n = UnicodeWidthStr::width(s);
+        format!("{}{}", " ".repeat(w.saturating_sub(n)), s)
+    };
+    let padr = |s: &str, w: usize| {
+        let n = UnicodeWidthStr::width(s);
+        format!("{s}{}", " ".repeat(w.saturating_sub(n)))
+    };
+    let f = |d: Option<rust_decimal::Decimal>| d.map(|d| d.normalize().to_string()).unwrap_or_else(|| "—".into());
+    let g = |d: Option<rust_decimal::Decimal>| d.map(|d| format!("{d:.1}")).unwrap_or_else(|| "—".into());
+    let o = |d: Option<u32>| d.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+    let mut s = String::new();
+    for ind in &cfg.indicators {
+        s.push_str(&format!("\n{} ({})\n", ind.name, ind.measure));
+        s.push_str(&format!(
+            "{}{}{}{}{}{}  {}\n",
+            padr("单位", 18),
+            pad("1-N月累计", 16),
+            pad("上年同期", 16),
+            pad("增速%", 8),
+            pad("总量位次", 9),
+            pad("增速位次", 9),
+            "状态"
+        ));
+        for row in r.indicator_rows(&ind.name) {
+            s.push_str(&format!(
+                "{}{}{}{}{}{}  {}\n",
+                padr(&row.unit, 18),
+                pad(&f(row.value), 16),
+                pad(&f(row.base), 16),
+                pad(&g(row.growth), 8),
+                pad(&o(row.value_rank), 9),
+                pad(&o(row.growth_rank), 9),
+                row.status.label()
+            ));
+        }
+    }
+    s
+}
+
+/// `tongbao template`.
+pub fn template(cfg: &Config, period: Period, out: &Path) -> Result<Vec<PathBuf>> {
+    crate::template::write(cfg, period, out)
+}
+
+/// `tongbao assess`: default output folder reports/YYYY (or reports/YYYY-MM for --through).
+pub fn assess(cfg: &Config, history_dir: &Path, year: i32, through: Option<Period>, out: &Path) -> Result<Vec<PathBuf>> {
+    if let Some(t) = through {
+        if t.year != year {
+            return Err(Error::Usage(format!("--through {t} is not in --year {year}")));
+        }
+    }
+    let dir = match through {
+        Some(t) => out.join(t.to_string()),
+        None => out.join(year.to_string()),
+    };
+    crate::assess::run(cfg, history_dir, year, through, &dir)
+}

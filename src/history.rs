@@ -1,0 +1,212 @@
+//! The record of computed periods (SPEC §4 History): one Parquet file per period under the
+//! history folder, written with polars. A period's file is replaced atomically when the period
+//! is run again, so a record is never duplicated, and a reader sees the old or the new one.
+
+use crate::error::{Error, Result};
+use crate::model::{PeriodResult, ResultRow, Status};
+use crate::period::Period;
+use polars::prelude::*;
+use rust_decimal::Decimal;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+const EXT: &str = "parquet";
+
+pub fn file_of(dir: &Path, period: Period) -> PathBuf {
+    dir.join(format!("{period}.{EXT}"))
+}
+
+fn dec_col(name: &str, rows: &[ResultRow], f: impl Fn(&ResultRow) -> Option<Decimal>) -> Column {
+    let v: Vec<Option<String>> = rows.iter().map(|r| f(r).map(|d| d.normalize().to_string())).collect();
+    Column::new(name.into(), v)
+}
+
+/// The period as a DataFrame (decimals kept exact as text).
+pub fn to_frame(result: &PeriodResult) -> Result<DataFrame> {
+    let rows = &result.rows;
+    let p = result.period.to_string();
+    let prev = result.previous.map(|p| p.to_string());
+    let cols = vec![
+        Column::new("period".into(), vec![p.as_str(); rows.len()]),
+        Column::new("previous".into(), vec![prev.as_deref(); rows.len()]),
+        Column::new("group".into(), rows.iter().map(|r| r.group.as_deref()).collect::<Vec<_>>()),
+        Column::new("unit".into(), rows.iter().map(|r| r.unit.as_str()).collect::<Vec<_>>()),
+        Column::new("is_city".into(), rows.iter().map(|r| r.is_city).collect::<Vec<_>>()),
+        Column::new("indicator".into(), rows.iter().map(|r| r.indicator.as_str()).collect::<Vec<_>>()),
+        dec_col("month", rows, |r| r.month),
+        dec_col("value", rows, |r| r.value),
+        dec_col("base", rows, |r| r.base),
+        dec_col("change", rows, |r| r.change),
+        dec_col("growth", rows, |r| r.growth),
+        dec_col("share", rows, |r| r.share),
+        Column::new("status".into(), rows.iter().map(|r| r.status.label()).collect::<Vec<_>>()),
+        Column::new("value_rank".into(), rows.iter().map(|r| r.value_rank).collect::<Vec<_>>()),
+        Column::new("growth_rank".into(), rows.iter().map(|r| r.growth_rank).collect::<Vec<_>>()),
+        Column::new("growth_rank_change".into(), rows.iter().map(|r| r.rank_change).collect::<Vec<_>>()),
+    ];
+    DataFrame::new_infer_height(cols).map_err(|e| Error::output("history frame", e))
+}
+
+/// Parquet bytes of the period's record.
+pub fn encode(result: &PeriodResult) -> Result<Vec<u8>> {
+    let mut df = to_frame(result)?;
+    let mut buf = Vec::new();
+    ParquetWriter::new(&mut buf).finish(&mut df).map_err(|e| Error::output("history parquet", e))?;
+    Ok(buf)
+}
+
+/// Record a period, replacing any earlier record of it.
+pub fn store(dir: &Path, result: &PeriodResult) -> Result<PathBuf> {
+    let path = file_of(dir, result.period);
+    let bytes = encode(result)?;
+    crate::output::write_atomic(&path, &bytes)?;
+    Ok(path)
+}
+
+/// Periods on record, sorted.
+pub fn periods(dir: &Path) -> Result<Vec<Period>> {
+    let mut out = Vec::new();
+    let rd = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(Error::io(dir, e)),
+    };
+    for e in rd {
+        let e = e.map_err(|e| Error::io(dir, e))?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        if let Some(stem) = name.strip_suffix(&format!(".{EXT}")) {
+            if let Ok(p) = Period::from_str(stem) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The record of one period, if there is one.
+pub fn load(dir: &Path, period: Period) -> Result<Option<PeriodResult>> {
+    let path = file_of(dir, period);
+    if !path.exists() {
+        return Ok(None);
+    }
+    read_file(&path, period).map(Some)
+}
+
+/// Every recorded period of `year`, sorted.
+pub fn load_year(dir: &Path, year: i32) -> Result<Vec<PeriodResult>> {
+    periods(dir)?.into_iter().filter(|p| p.year == year).map(|p| read_file(&file_of(dir, p), p)).collect()
+}
+
+/// The latest recorded period of the same year before `period`, if any (SPEC §3 rank change).
+pub fn previous(dir: &Path, period: Period) -> Result<Option<PeriodResult>> {
+    let prev = periods(dir)?.into_iter().filter(|p| p.year == period.year && *p < period).max();
+    match prev {
+        Some(p) => load(dir, p),
+        None => Ok(None),
+    }
+}
+
+fn read_file(path: &Path, period: Period) -> Result<PeriodResult> {
+    let corrupt = |m: String| Error::History {
+        path: path.to_path_buf(),
+        message: format!("corrupt or unreadable history record ({m}); it was left as it is — restore it from a backup or re-run the period"),
+    };
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let df = ParquetReader::new(file).finish().map_err(|e| corrupt(e.to_string()))?;
+    from_frame(&df, period).map_err(corrupt)
+}
+
+/// Rebuild a period from its frame.
+pub fn from_frame(df: &DataFrame, period: Period) -> std::result::Result<PeriodResult, String> {
+    let s = |name: &str| -> std::result::Result<Vec<Option<String>>, String> {
+        let c = df.column(name).map_err(|e| e.to_string())?;
+        let ca = c.str().map_err(|e| format!("{name}: {e}"))?;
+        Ok(ca.iter().map(|v| v.map(str::to_string)).collect())
+    };
+    let u = |name: &str| -> std::result::Result<Vec<Option<u32>>, String> {
+        let c = df.column(name).map_err(|e| e.to_string())?;
+        Ok(c.u32().map_err(|e| format!("{name}: {e}"))?.iter().collect())
+    };
+    let dec = |name: &str| -> std::result::Result<Vec<Option<Decimal>>, String> {
+        s(name)?
+            .into_iter()
+            .map(|v| v.map(|t| Decimal::from_str(&t).map_err(|e| format!("{name} {t:?}: {e}"))).transpose())
+            .collect()
+    };
+    let periods = s("period")?;
+    if periods.iter().any(|p| p.as_deref() != Some(period.to_string().as_str())) {
+        return Err(format!("it does not hold period {period} only"));
+    }
+    let previous = s("previous")?.into_iter().flatten().next().and_then(|p| Period::from_str(&p).ok());
+    let group = s("group")?;
+    let unit = s("unit")?;
+    let is_city: Vec<Option<bool>> = df
+        .column("is_city")
+        .map_err(|e| e.to_string())?
+        .bool()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .collect();
+    let indicator = s("indicator")?;
+    let (month, value, base, change, growth, share) =
+        (dec("month")?, dec("value")?, dec("base")?, dec("change")?, dec("growth")?, dec("share")?);
+    let status = s("status")?;
+    let (value_rank, growth_rank) = (u("value_rank")?, u("growth_rank")?);
+    let rank_change: Vec<Option<i32>> = df
+        .column("growth_rank_change")
+        .map_err(|e| e.to_string())?
+        .i32()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .collect();
+    let mut rows = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let st = status[i].as_deref().unwrap_or("");
+        rows.push(ResultRow {
+            unit: unit[i].clone().ok_or("empty unit")?,
+            is_city: is_city[i].unwrap_or(false),
+            group: group[i].clone(),
+            indicator: indicator[i].clone().ok_or("empty indicator")?,
+            month: month[i],
+            value: value[i],
+            base: base[i],
+            change: change[i],
+            growth: growth[i],
+            share: share[i],
+            status: Status::from_label(st).ok_or_else(|| format!("unknown status {st:?}"))?,
+            value_rank: value_rank[i],
+            growth_rank: growth_rank[i],
+            rank_change: rank_change[i],
+        });
+    }
+    Ok(PeriodResult { period, rows, previous, warnings: Vec::new() })
+}
+
+/// An exclusive lock on the history folder for the whole run, so that two runs at the same
+/// time never interleave their writes. The second run waits, after saying so.
+pub struct Lock {
+    _file: std::fs::File,
+}
+
+impl Lock {
+    pub fn acquire(dir: &Path) -> Result<Lock> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let path = dir.join(".lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                eprintln!("另一个 tongbao 正在使用历史记录 {},等待其完成 (another run holds the history; waiting)…", dir.display());
+                file.lock().map_err(|e| Error::io(&path, e))?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+        }
+        Ok(Lock { _file: file })
+    }
+}
