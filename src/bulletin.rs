@@ -1,13 +1,1158 @@
-//! The bulletin workbook (SPEC §4) — being written (issue 4).
+//! The bulletin workbook (SPEC §4): 排序总表, one sheet per indicator, 图表 (native Excel
+//! charts), 数据来源与校验 — print-ready as an attached table of an official document
+//! (GB/T 9704 spirit): A4 landscape, one page wide, repeated title rows, 「— 1 —」 page numbers,
+//! 黑体 titles, 宋体 body, borders, frozen headers, column widths measured on the CJK text.
+//!
+//! Layout decisions: the ranking group is a column (组别, merged over the group's rows) left of
+//! 单位 on every table, so that a printed page shows which ranks belong together; units keep the
+//! official order inside their group and groups the configured order. Input strings are always
+//! written with `write_string` (never as formulas).
 
-use crate::config::Config;
+use crate::config::{Config, GrowthMode, TieRule};
 use crate::error::{Error, Result};
-use crate::model::{Ingested, PeriodResult};
+use crate::model::{Ingested, PeriodResult, ResultRow, Status};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
+use rust_xlsxwriter::{
+    Chart, ChartDataLabel, ChartFont, ChartFormat, ChartLegendPosition, ChartLine, ChartLineDashType, ChartMarker,
+    ChartSolidFill, ChartType, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use unicode_width::UnicodeWidthStr;
+
+/// Title font (GB/T 9704: 方正小标宋简体 or 黑体) and body font.
+const TITLE_FONT: &str = "黑体";
+const BODY_FONT: &str = "宋体";
+/// GB2312 character set.
+const CHARSET: u8 = 134;
+const DASH: &str = "—";
+/// Excel's limit on a cell's text.
+const MAX_CELL_CHARS: usize = 32_000;
+
+pub const SHEET_SUMMARY: &str = "排序总表";
+pub const SHEET_CHARTS: &str = "图表";
+pub const SHEET_SOURCES: &str = "数据来源与校验";
 
 /// Write the bulletin workbook into `dir`; returns the file written.
 /// `history` is every recorded period of the same year up to and including this one.
 pub fn write(cfg: &Config, result: &PeriodResult, ingested: &Ingested, history: &[PeriodResult], dir: &Path) -> Result<PathBuf> {
-    let _ = (cfg, result, ingested, history, dir);
-    Err(Error::output("bulletin", "not yet implemented"))
+    let _ = history; // rank changes are already in `result`
+    let path = dir.join(file_name(cfg, result));
+    let mut wb = build(cfg, result, ingested).map_err(|e| Error::output("bulletin", e))?;
+    wb.save(&path).map_err(|e| Error::output(format!("bulletin {}", path.display()), e))?;
+    Ok(path)
+}
+
+/// `<title>(<period label>).xlsx`, made safe for any file system.
+pub fn file_name(cfg: &Config, result: &PeriodResult) -> String {
+    let title: String = cfg
+        .title
+        .chars()
+        .map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { '_' } else { c })
+        .take(150)
+        .collect();
+    format!("{}({}).xlsx", title.trim(), result.period.label())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cells
+
+/// What goes in a cell; numbers remember how they print, for column widths.
+enum Cell {
+    Text(String),
+    /// 万元 value, `#,##0.0`
+    Amount(f64),
+    /// %, `0.0`
+    Pct(f64),
+    /// a rank
+    Rank(u32),
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+fn amount(d: Option<Decimal>) -> Cell {
+    match d.and_then(|d| d.to_f64()).filter(|f| f.is_finite()) {
+        Some(f) => Cell::Amount(f),
+        None => text(DASH),
+    }
+}
+
+fn pct(d: Option<Decimal>) -> Cell {
+    match d.and_then(|d| d.to_f64()).filter(|f| f.is_finite()) {
+        Some(f) => Cell::Pct(f),
+        None => text(DASH),
+    }
+}
+
+/// 「增长1.6倍」 for +160 %: growth ÷ 100, one decimal, 四舍五入.
+pub fn multiple_label(g: Decimal) -> String {
+    let m = (g / Decimal::ONE_HUNDRED).round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
+    format!("增长{m:.1}倍")
+}
+
+/// Growth as printed: a number, or 「增长1.6倍」 at 100 % and more, or 「—」.
+fn growth(d: Option<Decimal>) -> Cell {
+    match d {
+        Some(g) if g >= Decimal::ONE_HUNDRED => text(multiple_label(g)),
+        _ => pct(d),
+    }
+}
+
+/// Growth for the summary table, where there is no 状态 column: the status is printed with it.
+fn growth_with_status(r: &ResultRow) -> Cell {
+    match (r.growth, r.status) {
+        (_, Status::NotReported) => text(DASH),
+        (None, st) if !st.label().is_empty() => text(st.label()),
+        (Some(g), st) if !st.label().is_empty() => {
+            let shown = if g >= Decimal::ONE_HUNDRED { multiple_label(g) } else { format!("{g:.1}") };
+            text(format!("{shown}({})", st.label()))
+        }
+        (g, _) => growth(g),
+    }
+}
+
+fn rank(r: Option<u32>) -> Cell {
+    r.map_or_else(|| text(DASH), Cell::Rank)
+}
+
+/// 位次变化: ↑2 / ↓1 / — (no change or none).
+pub fn rank_change_label(c: Option<i32>) -> String {
+    match c {
+        Some(c) if c > 0 => format!("↑{c}"),
+        Some(c) if c < 0 => format!("↓{}", c.unsigned_abs()),
+        _ => DASH.to_string(),
+    }
+}
+
+fn clip(s: &str) -> String {
+    if s.chars().count() > MAX_CELL_CHARS { s.chars().take(MAX_CELL_CHARS - 1).chain(['…']).collect() } else { s.to_string() }
+}
+
+/// Display width in columns of narrow characters (CJK counts 2).
+fn display_width(s: &str) -> usize {
+    s.lines().map(UnicodeWidthStr::width).max().unwrap_or(0)
+}
+
+fn shown(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(s) => s.clone(),
+        Cell::Amount(f) => thousands(*f),
+        Cell::Pct(f) => format!("{f:.1}"),
+        Cell::Rank(r) => r.to_string(),
+    }
+}
+
+fn thousands(f: f64) -> String {
+    let s = format!("{:.1}", f.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, "0"));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{}{out}.{frac}", if f < 0.0 { "-" } else { "" })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formats
+
+struct Fmts {
+    title: Format,
+    subtitle_left: Format,
+    subtitle_right: Format,
+    header: Format,
+    text: Format,
+    text_center: Format,
+    city_text: Format,
+    amount: Format,
+    city_amount: Format,
+    pct: Format,
+    city_pct: Format,
+    rank: Format,
+    note: Format,
+    section: Format,
+    small_text: Format,
+}
+
+impl Fmts {
+    fn new() -> Fmts {
+        let body = Format::new().set_font_name(BODY_FONT).set_font_charset(CHARSET).set_font_size(11).set_align(FormatAlign::VerticalCenter);
+        let cell = body.clone().set_border(FormatBorder::Thin);
+        let bold = |f: &Format| f.clone().set_bold().set_background_color(0xF2F2F2);
+        let amount = cell.clone().set_num_format("#,##0.0").set_align(FormatAlign::Right);
+        let pct = cell.clone().set_num_format("0.0").set_align(FormatAlign::Right);
+        let text_center = cell.clone().set_align(FormatAlign::Center);
+        Fmts {
+            title: Format::new()
+                .set_font_name(TITLE_FONT)
+                .set_font_charset(CHARSET)
+                .set_font_size(18)
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            subtitle_left: body.clone().set_align(FormatAlign::Left),
+            subtitle_right: body.clone().set_align(FormatAlign::Right),
+            header: Format::new()
+                .set_font_name(TITLE_FONT)
+                .set_font_charset(CHARSET)
+                .set_font_size(11)
+                .set_border(FormatBorder::Thin)
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_text_wrap()
+                .set_background_color(0xD9E1F2),
+            text: cell.clone().set_align(FormatAlign::Left),
+            city_text: bold(&text_center),
+            text_center,
+            city_amount: bold(&amount),
+            amount,
+            city_pct: bold(&pct),
+            pct,
+            rank: cell.clone().set_align(FormatAlign::Center).set_num_format("0"),
+            note: body.clone().set_text_wrap().set_align(FormatAlign::Left).set_align(FormatAlign::Top),
+            section: Format::new()
+                .set_font_name(TITLE_FONT)
+                .set_font_charset(CHARSET)
+                .set_font_size(12)
+                .set_align(FormatAlign::Left)
+                .set_align(FormatAlign::VerticalCenter),
+            small_text: cell.set_font_size(9).set_align(FormatAlign::Left).set_text_wrap(),
+        }
+    }
+}
+
+/// A worksheet being filled, measuring every column as it goes.
+struct Sheet {
+    ws: Worksheet,
+    widths: Vec<usize>,
+}
+
+impl Sheet {
+    fn new(name: &str) -> std::result::Result<Sheet, XlsxError> {
+        let mut ws = Worksheet::new();
+        ws.set_name(name)?;
+        Ok(Sheet { ws, widths: Vec::new() })
+    }
+
+    fn measure(&mut self, col: u16, w: usize) {
+        let c = col as usize;
+        if self.widths.len() <= c {
+            self.widths.resize(c + 1, 0);
+        }
+        self.widths[c] = self.widths[c].max(w);
+    }
+
+    /// Write a cell; `city` picks the emphasised formats of the 全市 row.
+    fn cell(&mut self, row: u32, col: u16, cell: &Cell, f: &Fmts, city: bool) -> std::result::Result<(), XlsxError> {
+        self.measure(col, display_width(&shown(cell)));
+        match cell {
+            Cell::Text(s) => {
+                let fmt = if city { &f.city_text } else { &f.text_center };
+                self.ws.write_string_with_format(row, col, clip(s), fmt)?;
+            }
+            Cell::Amount(v) => {
+                self.ws.write_number_with_format(row, col, *v, if city { &f.city_amount } else { &f.amount })?;
+            }
+            Cell::Pct(v) => {
+                self.ws.write_number_with_format(row, col, *v, if city { &f.city_pct } else { &f.pct })?;
+            }
+            Cell::Rank(r) => {
+                self.ws.write_number_with_format(row, col, f64::from(*r), &f.rank)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn string(&mut self, row: u32, col: u16, s: &str, fmt: &Format) -> std::result::Result<(), XlsxError> {
+        self.measure(col, display_width(s));
+        self.ws.write_string_with_format(row, col, clip(s), fmt)?;
+        Ok(())
+    }
+
+    /// Merge (or write one cell when the range is a single cell); not measured.
+    fn merged(&mut self, r0: u32, c0: u16, r1: u32, c1: u16, s: &str, fmt: &Format) -> std::result::Result<(), XlsxError> {
+        if r0 == r1 && c0 == c1 {
+            self.ws.write_string_with_format(r0, c0, clip(s), fmt)?;
+        } else {
+            self.ws.merge_range(r0, c0, r1, c1, &clip(s), fmt)?;
+        }
+        Ok(())
+    }
+
+    /// Set the measured widths (Excel units; a CJK character is about two of them), each at
+    /// least `min` and at most `max` (wider text wraps).
+    fn apply_widths(&mut self, min: f64, max: f64) -> std::result::Result<Vec<f64>, XlsxError> {
+        let mut out = Vec::new();
+        for (c, w) in self.widths.clone().into_iter().enumerate() {
+            let width = (w as f64 * 1.1 + 2.5).clamp(min, max);
+            self.ws.set_column_width(c as u16, width)?;
+            out.push(width);
+        }
+        Ok(out)
+    }
+
+    /// Print setup of an official attached table.
+    fn page_setup(&mut self, repeat_to: Option<u32>) -> std::result::Result<(), XlsxError> {
+        self.ws.set_landscape();
+        self.ws.set_paper_size(9);
+        self.ws.set_print_fit_to_pages(1, 0);
+        self.ws.set_print_center_horizontally(true);
+        self.ws.set_margins(0.6, 0.6, 0.75, 0.75, 0.3, 0.4);
+        self.ws.set_footer("&C&\"宋体,常规\"&11— &P —");
+        if let Some(last) = repeat_to {
+            self.ws.set_repeat_rows(0, last)?;
+        }
+        Ok(())
+    }
+}
+
+/// Notes of several lines under a table, merged over `cols` columns; row heights follow
+/// the wrapped text.
+fn notes(sh: &mut Sheet, first_row: u32, cols: u16, total_width: f64, lines: &[String], f: &Fmts) -> std::result::Result<u32, XlsxError> {
+    let mut row = first_row;
+    for l in lines {
+        sh.merged(row, 0, row, cols.saturating_sub(1), l, &f.note)?;
+        let w = display_width(l) as f64 * 1.1;
+        let n = (w / (total_width - 1.0).max(10.0)).ceil().max(1.0);
+        sh.ws.set_row_height(row, 15.0 * n + 2.0)?;
+        row += 1;
+    }
+    Ok(row)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The workbook
+
+/// Units of the result in official order, grouped: (group, [unit]) with groups in
+/// configuration order.
+fn unit_groups(cfg: &Config, result: &PeriodResult) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = cfg.groups.iter().map(|g| (g.clone(), Vec::new())).collect();
+    let mut seen = std::collections::HashSet::new();
+    for r in result.rows.iter().filter(|r| !r.is_city) {
+        if !seen.insert(r.unit.as_str()) {
+            continue;
+        }
+        let g = r.group.clone().unwrap_or_default();
+        match out.iter_mut().find(|(n, _)| *n == g) {
+            Some((_, v)) => v.push(r.unit.clone()),
+            None => out.push((g, vec![r.unit.clone()])),
+        }
+    }
+    out.retain(|(_, v)| !v.is_empty());
+    out
+}
+
+/// Sheet names: at most 31 characters, none of `[]:*?/\`, unique (case-insensitively), not
+/// one of the fixed sheets.
+fn sheet_names(cfg: &Config) -> Vec<String> {
+    let mut used: Vec<String> = [SHEET_SUMMARY, SHEET_CHARTS, SHEET_SOURCES].iter().map(|s| s.to_lowercase()).collect();
+    let mut out = Vec::new();
+    for (i, ind) in cfg.indicators.iter().enumerate() {
+        let base: String = ind
+            .name
+            .chars()
+            .map(|c| if "[]:*?/\\".contains(c) || c.is_control() { '_' } else { c })
+            .collect::<String>()
+            .trim_matches('\'')
+            .chars()
+            .take(31)
+            .collect();
+        let mut name = if base.trim().is_empty() { format!("指标{}", i + 1) } else { base };
+        let mut k = 2;
+        while used.contains(&name.to_lowercase()) {
+            let suffix = format!("({k})");
+            name = name.chars().take(31 - suffix.chars().count()).collect::<String>() + &suffix;
+            k += 1;
+        }
+        used.push(name.to_lowercase());
+        out.push(name);
+    }
+    out
+}
+
+fn measure_note(cfg: &Config) -> String {
+    let mut ms: Vec<&str> = Vec::new();
+    for i in &cfg.indicators {
+        if !ms.contains(&i.measure.as_str()) {
+            ms.push(&i.measure);
+        }
+    }
+    format!("单位:{}、%", ms.join("、"))
+}
+
+fn build(cfg: &Config, result: &PeriodResult, ingested: &Ingested) -> std::result::Result<Workbook, XlsxError> {
+    let f = Fmts::new();
+    let groups = unit_groups(cfg, result);
+    let index: HashMap<(&str, &str), &ResultRow> =
+        result.rows.iter().map(|r| ((r.unit.as_str(), r.indicator.as_str()), r)).collect();
+    let names = sheet_names(cfg);
+
+    let mut wb = Workbook::new();
+    wb.push_worksheet(summary_sheet(cfg, result, &groups, &index, &f)?);
+    for (ind, name) in cfg.indicators.iter().zip(&names) {
+        wb.push_worksheet(indicator_sheet(cfg, result, ind, name, &groups, &index, city_row(result, &ind.name), &f)?);
+    }
+    wb.push_worksheet(chart_sheet(cfg, result, &groups, &index, &f)?);
+    wb.push_worksheet(sources_sheet(cfg, result, ingested, &f)?);
+    Ok(wb)
+}
+
+fn city_row<'a>(result: &'a PeriodResult, ind: &str) -> Option<&'a ResultRow> {
+    result.rows.iter().find(|r| r.is_city && r.indicator == ind)
+}
+
+type Index<'a> = HashMap<(&'a str, &'a str), &'a ResultRow>;
+
+fn method_notes(cfg: &Config, result: &PeriodResult) -> Vec<String> {
+    let tie = match cfg.tie {
+        TieRule::Competition => "数值相同者并列,其后位次顺延(同Excel RANK.EQ,如1、2、2、4)",
+        TieRule::Dense => "数值相同者并列,其后位次不跳位(中式排名,如1、2、2、3)",
+    };
+    let provided: Vec<&str> =
+        cfg.indicators.iter().filter(|i| i.growth == GrowthMode::Provided).map(|i| i.name.as_str()).collect();
+    let groups = cfg.groups.join("、");
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        n
+    };
+    let mut v = vec![format!(
+        "注:{}. 同比增长(%)=(1-{}月累计−上年同期累计)÷|上年同期累计|×100,按报表精确数值计算后四舍五入保留一位小数;增长100%及以上表示为“增长X倍”(如增长160%为增长1.6倍)。",
+        next(),
+        result.period.month
+    )];
+    v.push(format!(
+        "    {}. 位次在排序组({groups})内排列:总量位次按1-{}月累计值、增速位次按同比增长,均按显示值(一位小数)从高到低排列;{tie}。未报或无数值者不排位次。",
+        next(),
+        result.period.month
+    ));
+    if !provided.is_empty() {
+        v.push(format!(
+            "    {}. {}增速为可比价增速,采用各单位上报数;全市未单独上报时按各单位上年同期值加权平均。其总量位次仅在上报了总量的单位间排列。",
+            next(),
+            provided.join("、")
+        ));
+    }
+    v.push(format!(
+        "    {}. 状态:未报——未报送数据;无可比基数——上年同期为0,不计增速及增速位次;由盈转亏、扭亏为盈、减亏、增亏——上年同期或本期为负值,增速仍按上式计算,仅供参考。",
+        next()
+    ));
+    let prev = match result.previous {
+        Some(p) => format!("与上期({})比较,↑为前进、↓为后退、—为持平或无可比位次", p.label()),
+        None => "本期为本年首期,无位次变化".to_string(),
+    };
+    v.push(format!("    {}. 位次变化(见各指标表):{prev}。", next()));
+    v
+}
+
+fn summary_sheet(
+    cfg: &Config,
+    result: &PeriodResult,
+    groups: &[(String, Vec<String>)],
+    index: &Index,
+    f: &Fmts,
+) -> std::result::Result<Worksheet, XlsxError> {
+    let mut sh = Sheet::new(SHEET_SUMMARY)?;
+    let n_ind = cfg.indicators.len() as u16;
+    let last_col = 1 + 4 * n_ind;
+    sh.merged(0, 0, 0, last_col, &cfg.title, &f.title)?;
+    sh.ws.set_row_height(0, 36)?;
+    let mid = last_col / 2;
+    sh.merged(1, 0, 1, mid, &result.period.label(), &f.subtitle_left)?;
+    sh.merged(1, mid + 1, 1, last_col, &measure_note(cfg), &f.subtitle_right)?;
+    sh.ws.set_row_height(1, 20)?;
+    // Two-level header.
+    sh.merged(2, 0, 3, 0, "组别", &f.header)?;
+    sh.merged(2, 1, 3, 1, "单位", &f.header)?;
+    sh.measure(0, 4);
+    sh.measure(1, 4);
+    let span = format!("{}累计", result.period.span());
+    for (i, ind) in cfg.indicators.iter().enumerate() {
+        let c = 2 + 4 * i as u16;
+        sh.merged(2, c, 2, c + 3, &ind.name, &f.header)?;
+        for (k, h) in [span.as_str(), "同比增长%", "总量位次", "增速位次"].iter().enumerate() {
+            sh.string(3, c + k as u16, h, &f.header)?;
+        }
+        // Headers wrap: measure them at about half their width, the indicator name over 4 columns.
+        for k in 0..4 {
+            sh.widths[(c + k) as usize] = (display_width(&ind.name) / 4).max(8);
+        }
+    }
+    sh.ws.set_row_height(2, 22)?;
+    sh.ws.set_row_height(3, 30)?;
+    // 全市
+    let mut row = 4u32;
+    sh.merged(row, 0, row, 1, "全市", &f.city_text)?;
+    for (i, ind) in cfg.indicators.iter().enumerate() {
+        let c = 2 + 4 * i as u16;
+        let r = city_row(result, &ind.name);
+        sh.cell(row, c, &amount(r.and_then(|r| r.value)), f, true)?;
+        sh.cell(row, c + 1, &r.map_or_else(|| text(DASH), growth_with_status), f, true)?;
+        sh.cell(row, c + 2, &text(DASH), f, true)?;
+        sh.cell(row, c + 3, &text(DASH), f, true)?;
+    }
+    sh.ws.set_row_height(row, 20)?;
+    row += 1;
+    for (g, units) in groups {
+        let first = row;
+        for u in units {
+            sh.cell(row, 1, &text(u.as_str()), f, false)?;
+            for (i, ind) in cfg.indicators.iter().enumerate() {
+                let c = 2 + 4 * i as u16;
+                match index.get(&(u.as_str(), ind.name.as_str())) {
+                    Some(r) => {
+                        let v = if r.status == Status::NotReported { text(Status::NotReported.label()) } else { amount(r.value) };
+                        sh.cell(row, c, &v, f, false)?;
+                        sh.cell(row, c + 1, &growth_with_status(r), f, false)?;
+                        sh.cell(row, c + 2, &rank(r.value_rank), f, false)?;
+                        sh.cell(row, c + 3, &rank(r.growth_rank), f, false)?;
+                    }
+                    None => {
+                        for k in 0..4 {
+                            sh.cell(row, c + k, &text(DASH), f, false)?;
+                        }
+                    }
+                }
+            }
+            sh.ws.set_row_height(row, 20)?;
+            row += 1;
+        }
+        sh.measure(0, display_width(g));
+        sh.merged(first, 0, row - 1, 0, g, &f.text_center)?;
+    }
+    let widths = sh.apply_widths(6.0, 40.0)?;
+    let total: f64 = widths.iter().sum();
+    notes(&mut sh, row + 1, last_col + 1, total, &method_notes(cfg, result), f)?;
+    sh.ws.set_freeze_panes(4, 2)?;
+    sh.page_setup(Some(3))?;
+    sh.ws.set_active(true);
+    Ok(sh.ws)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn indicator_sheet(
+    cfg: &Config,
+    result: &PeriodResult,
+    ind: &crate::config::IndicatorConfig,
+    sheet_name: &str,
+    groups: &[(String, Vec<String>)],
+    index: &Index,
+    city: Option<&ResultRow>,
+    f: &Fmts,
+) -> std::result::Result<Worksheet, XlsxError> {
+    let mut sh = Sheet::new(sheet_name)?;
+    let headers = [
+        "组别".to_string(),
+        "单位".to_string(),
+        "本月".to_string(),
+        format!("{}累计", result.period.span()),
+        "上年同期".to_string(),
+        "增减额".to_string(),
+        "同比增长%".to_string(),
+        "占全市比重%".to_string(),
+        "总量位次".to_string(),
+        "增速位次".to_string(),
+        "位次变化".to_string(),
+        "状态".to_string(),
+    ];
+    let last_col = headers.len() as u16 - 1;
+    sh.merged(0, 0, 0, last_col, &format!("{}({})", ind.name, result.period.label()), &f.title)?;
+    sh.ws.set_row_height(0, 36)?;
+    sh.merged(1, 0, 1, 5, &cfg.title, &f.subtitle_left)?;
+    sh.merged(1, 6, 1, last_col, &format!("单位:{}、%", ind.measure), &f.subtitle_right)?;
+    sh.ws.set_row_height(1, 20)?;
+    for (c, h) in headers.iter().enumerate() {
+        sh.string(2, c as u16, h, &f.header)?;
+    }
+    sh.ws.set_row_height(2, 30)?;
+    let line = |sh: &mut Sheet, row: u32, r: &ResultRow, is_city: bool| -> std::result::Result<(), XlsxError> {
+        let cells = [
+            amount(r.month),
+            amount(r.value),
+            amount(r.base),
+            amount(r.change),
+            growth(r.growth),
+            pct(r.share),
+            rank(r.value_rank),
+            rank(r.growth_rank),
+            text(rank_change_label(r.rank_change)),
+            text(r.status.label()),
+        ];
+        for (k, c) in cells.iter().enumerate() {
+            sh.cell(row, 2 + k as u16, c, f, is_city)?;
+        }
+        sh.ws.set_row_height(row, 20)?;
+        Ok(())
+    };
+    let mut row = 3u32;
+    sh.merged(row, 0, row, 1, "全市", &f.city_text)?;
+    match city {
+        Some(r) => line(&mut sh, row, r, true)?,
+        None => {
+            for k in 2..=last_col {
+                sh.cell(row, k, &text(DASH), f, true)?;
+            }
+        }
+    }
+    row += 1;
+    for (g, units) in groups {
+        let first = row;
+        for u in units {
+            sh.cell(row, 1, &text(u.as_str()), f, false)?;
+            match index.get(&(u.as_str(), ind.name.as_str())) {
+                Some(r) => line(&mut sh, row, r, false)?,
+                None => {
+                    for k in 2..=last_col {
+                        sh.cell(row, k, &text(DASH), f, false)?;
+                    }
+                }
+            }
+            row += 1;
+        }
+        sh.measure(0, display_width(g));
+        sh.merged(first, 0, row - 1, 0, g, &f.text_center)?;
+    }
+    let widths = sh.apply_widths(7.0, 40.0)?;
+    let total: f64 = widths.iter().sum();
+    let mut lines = Vec::new();
+    if ind.growth == GrowthMode::Provided {
+        lines.push("注:同比增长为可比价增速,采用各单位上报数;增减额按现价计算。".to_string());
+    } else {
+        lines.push("注:同比增长(%)=增减额÷|上年同期|×100,四舍五入保留一位小数;增长100%及以上表示为“增长X倍”。".to_string());
+    }
+    lines.push(format!(
+        "    位次在排序组内排列。位次变化:{}。",
+        match result.previous {
+            Some(p) => format!("与{}相比,↑前进、↓后退、—持平或无可比位次", p.label()),
+            None => "本期为本年首期,无位次变化".to_string(),
+        }
+    ));
+    notes(&mut sh, row + 1, last_col + 1, total, &lines, f)?;
+    sh.ws.set_freeze_panes(3, 2)?;
+    sh.page_setup(Some(2))?;
+    Ok(sh.ws)
+}
+
+fn chart_font(size: f64, bold: bool) -> ChartFont {
+    let mut cf = ChartFont::new();
+    cf.set_name(if bold { TITLE_FONT } else { BODY_FONT }).set_character_set(CHARSET).set_size(size);
+    if !bold {
+        cf.unset_bold();
+    }
+    cf
+}
+
+fn chart_sheet(
+    cfg: &Config,
+    result: &PeriodResult,
+    groups: &[(String, Vec<String>)],
+    index: &Index,
+    f: &Fmts,
+) -> std::result::Result<Worksheet, XlsxError> {
+    let mut sh = Sheet::new(SHEET_CHARTS)?;
+    let n = cfg.indicators.len();
+    let units: Vec<(&str, &str)> = groups.iter().flat_map(|(g, us)| us.iter().map(move |u| (g.as_str(), u.as_str()))).collect();
+    // Columns are 9.14 wide (≈ 69 px) so that two 560 px charts sit side by side in 16 columns.
+    let last_col = 15u16;
+    for c in 0..=last_col {
+        sh.ws.set_column_width(c, 9.14)?;
+    }
+    sh.merged(0, 0, 0, last_col, &format!("{}图表({})", cfg.title, result.period.label()), &f.title)?;
+    sh.ws.set_row_height(0, 36)?;
+    let chart_rows = 17u32; // 17 × 20 px ≥ 320 px chart + gap
+    let chart_block_rows = (n as u32).div_ceil(2) * chart_rows;
+    let data_top = 2 + chart_block_rows + 1;
+    sh.ws.write_string_with_format(data_top, 0, "图表数据", &f.section)?;
+    for (i, ind) in cfg.indicators.iter().enumerate() {
+        let c0 = (i as u16) * 4;
+        let hr = data_top + 1;
+        sh.ws.write_string_with_format(hr, c0, clip(&ind.name), &f.section)?;
+        sh.ws.write_string_with_format(hr + 1, c0, "单位", &f.header)?;
+        sh.ws.write_string_with_format(hr + 1, c0 + 1, "同比增长%", &f.header)?;
+        sh.ws.write_string_with_format(hr + 1, c0 + 2, "全市", &f.header)?;
+        let city_g = city_row(result, &ind.name).and_then(|r| r.growth);
+        for (k, (_, u)) in units.iter().enumerate() {
+            let r = hr + 2 + k as u32;
+            sh.ws.write_string_with_format(r, c0, clip(u), &f.text)?;
+            match index.get(&(*u, ind.name.as_str())).and_then(|x| x.growth).and_then(|g| g.to_f64()) {
+                Some(g) => sh.ws.write_number_with_format(r, c0 + 1, g, &f.pct)?,
+                None => sh.ws.write_blank(r, c0 + 1, &f.pct)?,
+            };
+            match city_g.and_then(|g| g.to_f64()) {
+                Some(g) => sh.ws.write_number_with_format(r, c0 + 2, g, &f.pct)?,
+                None => sh.ws.write_blank(r, c0 + 2, &f.pct)?,
+            };
+        }
+        if units.is_empty() {
+            continue;
+        }
+        let (r0, r1) = (hr + 2, hr + 1 + units.len() as u32);
+        let mut chart = Chart::new(ChartType::Column);
+        let city_text = match city_g {
+            Some(g) => format!("全市{g:.1}%"),
+            None => "全市—".to_string(),
+        };
+        chart.title().set_name(&format!("{}同比增长(%) {city_text}", ind.name)).set_font(&chart_font(12.0, true));
+        let mut label = ChartDataLabel::new();
+        label.show_value().set_num_format("0.0").set_font(&chart_font(9.0, false));
+        chart
+            .add_series()
+            .set_name("同比增长%")
+            .set_categories((SHEET_CHARTS, r0, c0, r1, c0))
+            .set_values((SHEET_CHARTS, r0, c0 + 1, r1, c0 + 1))
+            .set_data_label(&label)
+            .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(0x2F5597)))
+            .set_gap(80);
+        let mut line = Chart::new(ChartType::Line);
+        line.add_series()
+            .set_name("全市")
+            .set_categories((SHEET_CHARTS, r0, c0, r1, c0))
+            .set_values((SHEET_CHARTS, r0, c0 + 2, r1, c0 + 2))
+            .set_marker(ChartMarker::new().set_none())
+            .set_format(ChartFormat::new().set_line(ChartLine::new().set_color(0xC00000).set_width(1.75).set_dash_type(ChartLineDashType::Dash)));
+        chart.combine(&line);
+        chart.x_axis().set_font(&chart_font(9.0, false));
+        chart.y_axis().set_font(&chart_font(9.0, false)).set_num_format("0.0");
+        chart.legend().set_position(ChartLegendPosition::Bottom).set_font(&chart_font(9.0, false));
+        chart.set_width(560).set_height(320);
+        let (row, col) = (2 + (i as u32 / 2) * chart_rows, (i as u16 % 2) * 8);
+        sh.ws.insert_chart_with_offset(row, col, &chart, 4, 4)?;
+    }
+    // Print the charts only (their numbers are on the indicator sheets), two rows of two
+    // charts a page, never a chart cut by a page break.
+    sh.ws.set_print_area(0, 0, 1 + chart_block_rows, last_col)?;
+    let breaks: Vec<u32> = (1..(n as u32).div_ceil(4)).map(|k| 2 + k * 2 * chart_rows).take(1000).collect();
+    sh.ws.set_page_breaks(&breaks)?;
+    sh.page_setup(Some(0))?;
+    Ok(sh.ws)
+}
+
+fn sources_sheet(cfg: &Config, result: &PeriodResult, ingested: &Ingested, f: &Fmts) -> std::result::Result<Worksheet, XlsxError> {
+    let mut sh = Sheet::new(SHEET_SOURCES)?;
+    let headers = ["序号", "文件", "类型", "工作表", "读取为(单位)", "报告期", "SHA-256"];
+    let last_col = headers.len() as u16 - 1;
+    sh.merged(0, 0, 0, last_col, &format!("数据来源与校验({})", result.period.label()), &f.title)?;
+    sh.ws.set_row_height(0, 36)?;
+    sh.merged(
+        1,
+        0,
+        1,
+        last_col,
+        &format!("本期:{} 配置:{} 输入文件{}个", result.period.label(), cfg.source_name, ingested.sources.len()),
+        &f.subtitle_left,
+    )?;
+    for (c, h) in headers.iter().enumerate() {
+        sh.string(2, c as u16, h, &f.header)?;
+    }
+    let mut row = 3u32;
+    for (i, s) in ingested.sources.iter().enumerate() {
+        let period = match s.period {
+            Some(p) if p == ingested.period => p.label(),
+            Some(p) => format!("{}(本期{})", p.label(), ingested.period.label()),
+            None => format!("{}(文件未注明)", ingested.period.label()),
+        };
+        let cells = [
+            text((i + 1).to_string()),
+            text(""),
+            text(s.kind.label()),
+            text(s.sheet.as_str()),
+            text(if s.units.is_empty() { DASH.to_string() } else { s.units.join("、") }),
+            text(period),
+        ];
+        for (c, cell) in cells.iter().enumerate() {
+            sh.cell(row, c as u16, cell, f, false)?;
+        }
+        sh.string(row, 1, &s.name, &f.text)?;
+        sh.string(row, 6, &s.sha256, &f.small_text)?;
+        row += 1;
+    }
+    if ingested.sources.is_empty() {
+        sh.merged(row, 0, row, last_col, "(无输入文件)", &f.text_center)?;
+        row += 1;
+    }
+    // The SHA-256 column is set in a smaller font: 64 hex digits.
+    if let Some(w) = sh.widths.get_mut(6) {
+        *w = (*w * 9).div_ceil(11);
+    }
+    row += 1;
+    sh.ws.write_string_with_format(row, 0, "校验提示", &f.section)?;
+    row += 1;
+    sh.string(row, 0, "序号", &f.header)?;
+    sh.merged(row, 1, row, 2, "位置", &f.header)?;
+    sh.merged(row, 3, row, last_col, "内容", &f.header)?;
+    row += 1;
+    let mut warnings: Vec<&crate::error::Diagnostic> = Vec::new();
+    for w in ingested.warnings.iter().chain(&result.warnings) {
+        if !warnings.contains(&w) {
+            warnings.push(w);
+        }
+    }
+    let widths: Vec<f64> = sh.widths.iter().map(|w| (*w as f64 * 1.1 + 2.5).clamp(6.0, 60.0)).collect();
+    let msg_width: f64 = widths.iter().skip(3).sum::<f64>().max(20.0);
+    for (i, w) in warnings.iter().enumerate() {
+        sh.string(row, 0, &(i + 1).to_string(), &f.text_center)?;
+        let loc = w.location.to_string();
+        sh.merged(row, 1, row, 2, &loc, &f.small_text)?;
+        sh.merged(row, 3, row, last_col, &w.message, &f.small_text)?;
+        let loc_w: f64 = widths.iter().skip(1).take(2).sum::<f64>().max(10.0);
+        let lines = (display_width(&w.message) as f64 * 0.9 / msg_width).max(display_width(&loc) as f64 * 0.9 / loc_w).ceil().clamp(1.0, 40.0);
+        sh.ws.set_row_height(row, 13.0 * lines + 4.0)?;
+        row += 1;
+    }
+    if warnings.is_empty() {
+        sh.merged(row, 0, row, last_col, "无", &f.text_center)?;
+    }
+    sh.apply_widths(6.0, 60.0)?;
+    sh.ws.set_freeze_panes(3, 0)?;
+    sh.page_setup(Some(2))?;
+    Ok(sh.ws)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::error::{Diagnostic, Location};
+    use crate::model::{SourceFile, SourceKind};
+    use crate::period::Period;
+    use calamine::{Data, Reader, open_workbook_auto};
+    use std::str::FromStr;
+
+    const TOML: &str = r#"
+city = "测试市"
+title = "测试市工业经济运行月度通报"
+tie = "competition"
+[[unit]]
+name = "甲县"
+group = "县区"
+[[unit]]
+name = "乙县"
+group = "县区"
+[[unit]]
+name = "丙区"
+group = "县区"
+[[unit]]
+name = "丁区"
+group = "功能区"
+[[indicator]]
+name = "规模以上工业增加值"
+growth = "provided"
+[[indicator]]
+name = "利润总额"
+negative_allowed = true
+"#;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    pub(crate) fn row(unit: &str, city: bool, group: Option<&str>, ind: &str, growth: Option<&str>, status: Status, gr: Option<u32>) -> ResultRow {
+        ResultRow {
+            unit: unit.into(),
+            is_city: city,
+            group: group.map(Into::into),
+            indicator: ind.into(),
+            month: None,
+            value: None,
+            base: None,
+            change: None,
+            growth: growth.map(d),
+            share: None,
+            status,
+            value_rank: None,
+            growth_rank: gr,
+            rank_change: None,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn full(
+        unit: &str,
+        group: Option<&str>,
+        ind: &str,
+        nums: [&str; 3], // month, value, base
+        growth: &str,
+        share: &str,
+        status: Status,
+        ranks: (u32, u32),
+        change: Option<i32>,
+    ) -> ResultRow {
+        let (m, v, b) = (d(nums[0]), d(nums[1]), d(nums[2]));
+        ResultRow {
+            unit: unit.into(),
+            is_city: group.is_none(),
+            group: group.map(Into::into),
+            indicator: ind.into(),
+            month: Some(m),
+            value: Some(v),
+            base: Some(b),
+            change: Some(v - b),
+            growth: Some(d(growth)),
+            share: Some(d(share)),
+            status,
+            value_rank: group.map(|_| ranks.0),
+            growth_rank: group.map(|_| ranks.1),
+            rank_change: change,
+        }
+    }
+
+    /// 4 units in 2 groups; 乙县 did not report; 丙区 扭亏为盈 with growth ≥ 100.
+    pub(crate) fn sample() -> (Config, PeriodResult, Ingested, Vec<PeriodResult>) {
+        let cfg = Config::parse(TOML, "test.toml").unwrap();
+        let period = Period::from_str("2015-07").unwrap();
+        let va = "规模以上工业增加值";
+        let pr = "利润总额";
+        let nr = |u: &str, g: &str, ind: &str| row(u, false, Some(g), ind, None, Status::NotReported, None);
+        let rows = vec![
+            full("全市", None, va, ["5000", "35000", "32000"], "9.2", "100.0", Status::Normal, (0, 0), None),
+            full("甲县", Some("县区"), va, ["3000", "21234.56", "19000"], "8.1", "60.7", Status::Normal, (1, 2), Some(1)),
+            nr("乙县", "县区", va),
+            full("丙区", Some("县区"), va, ["1500", "10000", "9000"], "11.5", "28.6", Status::Normal, (2, 1), Some(-1)),
+            full("丁区", Some("功能区"), va, ["500", "3765.44", "3400"], "10.7", "10.8", Status::Normal, (1, 1), None),
+            full("全市", None, pr, ["300", "2000", "1500"], "33.3", "100.0", Status::Normal, (0, 0), None),
+            full("甲县", Some("县区"), pr, ["200", "1500", "1600"], "-6.3", "75.0", Status::Normal, (1, 2), Some(0)),
+            nr("乙县", "县区", pr),
+            full("丙区", Some("县区"), pr, ["100", "400", "-250"], "260.0", "20.0", Status::TurnedProfit, (2, 1), Some(1)),
+            full("丁区", Some("功能区"), pr, ["0", "100", "150"], "-33.3", "5.0", Status::Normal, (1, 1), None),
+        ];
+        let result = PeriodResult {
+            period,
+            rows,
+            previous: Some(Period::from_str("2015-06").unwrap()),
+            warnings: vec![Diagnostic::new(Location::cell("丙区.xlsx", "月报", "F6"), "同比增长与计算值相差0.3个百分点")],
+        };
+        let mut prev = result.clone();
+        prev.period = Period::from_str("2015-06").unwrap();
+        prev.previous = None;
+        for r in prev.rows.iter_mut() {
+            r.growth_rank = r.growth_rank.map(|g| if g == 1 { 2 } else { 1 });
+            if r.unit == "乙县" {
+                r.growth_rank = Some(3);
+            }
+        }
+        let ingested = Ingested {
+            period,
+            submissions: vec![],
+            city: None,
+            sources: vec![
+                SourceFile {
+                    path: "data/2015-07/甲县.xlsx".into(),
+                    name: "甲县.xlsx".into(),
+                    sha256: "ab".repeat(32),
+                    kind: SourceKind::Submission,
+                    sheet: "月报".into(),
+                    units: vec!["甲县".into()],
+                    period: Some(period),
+                },
+                SourceFile {
+                    path: "data/2015-07/=HYPERLINK(1).xlsx".into(),
+                    name: "=SUM(A1:A2).xlsx".into(),
+                    sha256: "cd".repeat(32),
+                    kind: SourceKind::Consolidated,
+                    sheet: "汇总".into(),
+                    units: vec!["丙区".into(), "丁区".into()],
+                    period: None,
+                },
+            ],
+            missing: vec![1],
+            warnings: vec![Diagnostic::new(Location::file("甲县.xlsx"), "累计值低于上期")],
+        };
+        let history = vec![prev, result.clone()];
+        (cfg, result, ingested, history)
+    }
+
+    fn s(range: &calamine::Range<Data>, r: u32, c: u32) -> String {
+        match range.get_value((r, c)) {
+            Some(Data::String(s)) => s.clone(),
+            Some(Data::Float(f)) => format!("{f}"),
+            Some(Data::Int(i)) => format!("{i}"),
+            Some(Data::Empty) | None => String::new(),
+            Some(other) => format!("{other:?}"),
+        }
+    }
+
+    fn num(range: &calamine::Range<Data>, r: u32, c: u32) -> f64 {
+        match range.get_value((r, c)) {
+            Some(Data::Float(f)) => *f,
+            Some(Data::Int(i)) => *i as f64,
+            other => panic!("({r},{c}) is not a number: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(multiple_label(d("160.0")), "增长1.6倍");
+        assert_eq!(multiple_label(d("100.0")), "增长1.0倍");
+        assert_eq!(multiple_label(d("1234.5")), "增长12.3倍");
+        assert_eq!(multiple_label(d("125.0")), "增长1.3倍"); // 1.25 → 1.3, half away from zero
+        assert_eq!(rank_change_label(Some(2)), "↑2");
+        assert_eq!(rank_change_label(Some(-1)), "↓1");
+        assert_eq!(rank_change_label(Some(0)), "—");
+        assert_eq!(rank_change_label(None), "—");
+        assert_eq!(thousands(-1234567.26), "-1,234,567.3");
+        assert_eq!(thousands(999.0), "999.0");
+        assert_eq!(display_width("城乡一体化示范区"), 16);
+    }
+
+    #[test]
+    fn workbook_has_every_sheet_unit_number_rank_and_status() {
+        let (cfg, result, ingested, history) = sample();
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(&cfg, &result, &ingested, &history, dir.path()).unwrap();
+        assert_eq!(path.file_name().unwrap().to_string_lossy(), "测试市工业经济运行月度通报(2015年1-7月).xlsx");
+        let mut wb = open_workbook_auto(&path).unwrap();
+        assert_eq!(wb.sheet_names(), vec!["排序总表", "规模以上工业增加值", "利润总额", "图表", "数据来源与校验"]);
+
+        // 排序总表
+        let t = wb.worksheet_range("排序总表").unwrap();
+        assert_eq!(s(&t, 0, 0), cfg.title);
+        assert_eq!(s(&t, 1, 0), "2015年1-7月");
+        assert!(s(&t, 1, 5).contains("单位:万元、%"), "{}", s(&t, 1, 5));
+        assert_eq!(s(&t, 2, 2), "规模以上工业增加值");
+        assert_eq!(s(&t, 2, 6), "利润总额");
+        assert_eq!(s(&t, 3, 2), "1-7月累计");
+        assert_eq!(s(&t, 3, 3), "同比增长%");
+        assert_eq!(s(&t, 3, 4), "总量位次");
+        assert_eq!(s(&t, 3, 5), "增速位次");
+        let units: Vec<String> = (4..9).map(|r| s(&t, r, 1)).collect();
+        assert_eq!(s(&t, 4, 0), "全市");
+        assert_eq!(units[1..], ["甲县", "乙县", "丙区", "丁区"]);
+        assert_eq!(s(&t, 5, 0), "县区");
+        assert_eq!(s(&t, 8, 0), "功能区");
+        assert_eq!(num(&t, 4, 2), 35000.0);
+        assert_eq!(num(&t, 4, 3), 9.2);
+        assert_eq!(num(&t, 5, 2), 21234.56);
+        assert_eq!(num(&t, 5, 3), 8.1);
+        assert_eq!(num(&t, 5, 4), 1.0);
+        assert_eq!(num(&t, 5, 5), 2.0);
+        assert_eq!(s(&t, 6, 2), "未报");
+        assert_eq!(s(&t, 6, 3), "—");
+        assert_eq!(s(&t, 6, 4), "—");
+        assert_eq!(s(&t, 6, 5), "—");
+        assert_eq!(num(&t, 7, 5), 1.0);
+        assert_eq!(s(&t, 7, 7), "增长2.6倍(扭亏为盈)");
+        assert_eq!(num(&t, 5, 7), -6.3);
+        assert!(s(&t, 10, 0).starts_with("注:1. 同比增长"), "{}", s(&t, 10, 0));
+        let notes: String = (10..16).map(|r| s(&t, r, 0)).collect();
+        assert!(notes.contains("RANK.EQ") && notes.contains("可比价") && notes.contains("未报"), "{notes}");
+
+        // Indicator sheet
+        let p = wb.worksheet_range("利润总额").unwrap();
+        assert_eq!(s(&p, 0, 0), "利润总额(2015年1-7月)");
+        let header: Vec<String> = (0..12).map(|c| s(&p, 2, c)).collect();
+        assert_eq!(
+            header,
+            ["组别", "单位", "本月", "1-7月累计", "上年同期", "增减额", "同比增长%", "占全市比重%", "总量位次", "增速位次", "位次变化", "状态"]
+        );
+        assert_eq!(s(&p, 3, 0), "全市");
+        assert_eq!(num(&p, 3, 3), 2000.0);
+        assert_eq!(num(&p, 3, 7), 100.0);
+        assert_eq!(s(&p, 3, 8), "—");
+        // 甲县
+        assert_eq!(s(&p, 4, 1), "甲县");
+        assert_eq!(num(&p, 4, 5), -100.0);
+        assert_eq!(num(&p, 4, 6), -6.3);
+        assert_eq!(s(&p, 4, 10), "—");
+        // 乙县: 未报
+        assert_eq!(s(&p, 5, 1), "乙县");
+        assert_eq!(s(&p, 5, 3), "—");
+        assert_eq!(s(&p, 5, 11), "未报");
+        // 丙区: 扭亏为盈, growth 260 → 增长2.6倍, up one place
+        assert_eq!(s(&p, 6, 1), "丙区");
+        assert_eq!(num(&p, 6, 4), -250.0);
+        assert_eq!(num(&p, 6, 5), 650.0);
+        assert_eq!(s(&p, 6, 6), "增长2.6倍");
+        assert_eq!(num(&p, 6, 8), 2.0);
+        assert_eq!(num(&p, 6, 9), 1.0);
+        assert_eq!(s(&p, 6, 10), "↑1");
+        assert_eq!(s(&p, 6, 11), "扭亏为盈");
+        assert_eq!(s(&p, 7, 0), "功能区");
+        assert_eq!(s(&p, 7, 1), "丁区");
+        let v = wb.worksheet_range("规模以上工业增加值").unwrap();
+        assert_eq!(s(&v, 6, 10), "↓1");
+        assert_eq!(num(&v, 4, 3), 21234.56);
+
+        // Sources: names are text, never formulas.
+        let src = wb.worksheet_range("数据来源与校验").unwrap();
+        assert_eq!(s(&src, 3, 1), "甲县.xlsx");
+        assert_eq!(s(&src, 4, 1), "=SUM(A1:A2).xlsx");
+        assert_eq!(s(&src, 4, 2), "汇总表");
+        assert_eq!(s(&src, 4, 4), "丙区、丁区");
+        assert_eq!(s(&src, 3, 6), "ab".repeat(32));
+        let all: Vec<String> = src.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+        assert!(all.iter().any(|c| c == "丙区.xlsx!月报!F6"), "{all:?}");
+        assert!(all.iter().any(|c| c.contains("累计值低于上期")));
+        let formulas = wb.worksheet_formula("数据来源与校验").unwrap();
+        assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+
+        // Native charts.
+        let zip = std::fs::File::open(&path).unwrap();
+        let mut z = zip::ZipArchive::new(zip).unwrap();
+        assert!(z.by_name("xl/charts/chart1.xml").is_ok());
+        assert!(z.by_name("xl/charts/chart2.xml").is_ok());
+    }
+
+    #[test]
+    fn hostile_names_and_long_strings_do_not_break_the_workbook() {
+        let (mut cfg, mut result, mut ingested, history) = sample();
+        cfg.indicators[1].name = "利润/总额:[测试]*?".repeat(3);
+        for r in result.rows.iter_mut().filter(|r| r.indicator == "利润总额") {
+            r.indicator = cfg.indicators[1].name.clone();
+        }
+        ingested.warnings.push(Diagnostic::new(Location::file("x"), "长".repeat(100_000)));
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(&cfg, &result, &ingested, &history, dir.path()).unwrap();
+        let wb = open_workbook_auto(&path).unwrap();
+        let names = wb.sheet_names();
+        assert_eq!(names.len(), 5);
+        assert!(names[2].chars().count() <= 31 && !names[2].contains('/'), "{names:?}");
+    }
+
+    /// Writes the sample bulletin and charts to /tmp/prev for a visual check:
+    /// `cargo test --lib bulletin -- --ignored`.
+    #[test]
+    #[ignore]
+    fn preview() {
+        let cfg = Config::default_city();
+        let (_, sample_result, ingested, _) = sample();
+        // The sample numbers spread over the default city's 8 units and 4 indicators.
+        let mut rows = Vec::new();
+        for (k, ind) in cfg.indicators.iter().enumerate() {
+            let t = &sample_result.rows[if k % 2 == 0 { 0 } else { 5 }..if k % 2 == 0 { 5 } else { 10 }];
+            rows.push(ResultRow { indicator: ind.name.clone(), ..t[0].clone() });
+            for (i, u) in cfg.units.iter().enumerate() {
+                let mut r = t[1 + i % 4].clone();
+                r.unit = u.name.clone();
+                r.group = Some(u.group.clone());
+                r.indicator = ind.name.clone();
+                if let (Some(v), Some(g)) = (r.value, r.growth) {
+                    r.value = Some(v * Decimal::from(i as i64 + 1) + Decimal::from(1234567));
+                    r.growth = Some(g + Decimal::from(i as i64) - Decimal::from(3));
+                    r.growth_rank = Some((i as u32 % 6) + 1);
+                    r.value_rank = Some(((i as u32 + 2) % 6) + 1);
+                    r.rank_change = Some(i as i32 % 3 - 1);
+                }
+                rows.push(r);
+            }
+        }
+        let result = PeriodResult { rows, ..sample_result };
+        let mut history = Vec::new();
+        for m in 2..=7 {
+            let mut h = result.clone();
+            h.period = Period::new(2015, m).unwrap();
+            for r in h.rows.iter_mut() {
+                r.growth_rank = r.growth_rank.map(|g| (g + m) % 6 + 1);
+            }
+            history.push(h);
+        }
+        let dir = Path::new("/tmp/prev");
+        std::fs::create_dir_all(dir).unwrap();
+        let p = write(&cfg, &result, &ingested, &history, dir).unwrap();
+        let t = std::time::Instant::now();
+        let files = crate::charts::write(&cfg, &result, &history, dir).unwrap();
+        eprintln!("{} -> {} charts in {:?}", p.display(), files.len(), t.elapsed());
+    }
 }

@@ -143,8 +143,13 @@ fn city_row(
     let ind = &cfg.indicators[i];
     if let Some(city) = &ing.city {
         // A 全市 row given in the inputs is used as given.
-        let mut row = unit_row(cfg, i, CITY, None, &city.readings[i], true, warnings);
+        let given = &city.readings[i];
+        let mut row = unit_row(cfg, i, CITY, None, given, true, warnings);
         row.is_city = true;
+        if row.growth.is_none() && row.status != Status::NoBase {
+            // A growth given in the 全市 row without its value and base is used as given.
+            row.growth = given.growth.as_ref().map(|g| round_half_up(g.value, 1));
+        }
         row.group = None;
         if row.status == Status::NotReported {
             row.status = Status::Normal;

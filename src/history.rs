@@ -190,9 +190,14 @@ pub struct Lock {
 }
 
 impl Lock {
+    /// The lock file lives in the system's temporary folder, keyed by the history folder's
+    /// absolute path, so that a run that fails writes nothing into the project.
     pub fn acquire(dir: &Path) -> Result<Lock> {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let path = dir.join(".lock");
+        use std::hash::{Hash, Hasher};
+        let abs = std::path::absolute(dir).map_err(|e| Error::io(dir, e))?;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        abs.hash(&mut h);
+        let path = std::env::temp_dir().join(format!("tongbao-history-{:016x}.lock", h.finish()));
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -202,7 +207,10 @@ impl Lock {
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
-                eprintln!("另一个 tongbao 正在使用历史记录 {},等待其完成 (another run holds the history; waiting)…", dir.display());
+                eprintln!(
+                    "另一个 tongbao 正在使用历史记录 {},等待其完成 (another run holds the history; waiting)…",
+                    dir.display()
+                );
                 file.lock().map_err(|e| Error::io(&path, e))?;
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),

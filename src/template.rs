@@ -218,21 +218,28 @@ fn build(cfg: &Config, unit: &str, period: Period) -> std::result::Result<Vec<u8
             .set_error_style(DataValidationErrorStyle::Stop);
         ws.add_data_validation(r, 2, r, 4, &values)?;
 
-        let growth_message = match ind.growth {
-            GrowthMode::Provided => {
-                "必填:统计联网直报平台的可比价增速(%),保留一位小数,如 9.2。".to_string()
-            }
-            GrowthMode::Computed => {
-                "可不填,由系统按累计值与上年同期计算;填写时为百分数,如 9.2。".to_string()
-            }
+        // The comparable-price growth of value added is never outside -100..1000: a stop.
+        // A computed growth can be (由盈转亏 gives < -100, a tiny base > 1000): a warning the
+        // clerk may confirm.
+        let (growth_message, error_message, style) = match ind.growth {
+            GrowthMode::Provided => (
+                "必填:统计联网直报平台的可比价增速(%),保留一位小数,如 9.2。",
+                "同比增长(%)应为 -100 至 1000 之间的数字,不带 % 号。",
+                DataValidationErrorStyle::Stop,
+            ),
+            GrowthMode::Computed => (
+                "可不填,由系统按累计值与上年同期计算;填写时为百分数,如 9.2。",
+                "同比增长(%)一般在 -100 至 1000 之间;由盈转亏或基数很小时可能超出,确认无误可继续。",
+                DataValidationErrorStyle::Warning,
+            ),
         };
         let growth = DataValidation::new()
             .allow_decimal_number(DataValidationRule::Between(-100.0, 1000.0))
             .set_input_title(truncate(&format!("{} 同比增长(%)", ind.name), 32))?
             .set_input_message(growth_message)?
             .set_error_title("增速有误")?
-            .set_error_message("同比增长(%)应为 -100 至 1000 之间的数字,不带 % 号。")?
-            .set_error_style(DataValidationErrorStyle::Stop);
+            .set_error_message(error_message)?
+            .set_error_style(style);
         ws.add_data_validation(r, 5, r, 5, &growth)?;
     }
     let last = first + cfg.indicators.len() as u32 - 1;
@@ -277,7 +284,7 @@ fn build(cfg: &Config, unit: &str, period: Period) -> std::result::Result<Vec<u8
     ws.write_string_with_format(r, 0, "填报说明:", &f.note)?;
     for (k, text) in notes.iter().enumerate() {
         let row = r + 1 + k as u32;
-        let height = if text_width(text) > 100.0 { 30 } else { 18 };
+        let height = if text_width(text) > 118.0 { 30 } else { 18 };
         ws.set_row_height(row, height)?;
         ws.merge_range(row, 0, row, LAST_COL, text, &f.help)?;
     }
@@ -408,6 +415,10 @@ mod tests {
         assert!(
             xml.contains("可比价增速"),
             "value added asks for the comparable-price growth"
+        );
+        assert!(
+            xml.contains("errorStyle=\"warning\""),
+            "a computed growth out of range can be confirmed"
         );
         assert!(
             xml.contains("orientation=\"landscape\"") && xml.contains("paperSize=\"9\""),

@@ -1,0 +1,31 @@
+# Everyday recipes. The README's two commands do not need `just`.
+
+# run the tests
+test:
+    cargo test
+
+# formatting and lints as CI runs them
+lint:
+    cargo fmt --check
+    cargo clippy --all-targets -- -D warnings
+
+# what CI runs
+ci:
+    bash .ci/run
+
+# regenerate the illustrative sample data in data/
+sample:
+    cargo run --example make_sample -- data
+
+# run every sample month, then the year's assessment
+all:
+    cargo run --release -- run --all
+    cargo run --release -- assess --year 2015
+
+# render the latest bulletin to PDF and PNG pages (needs libreoffice-calc-nogui and poppler-utils)
+preview period="2015-12":
+    cargo run --release -- run --period {{period}}
+    mkdir -p reports/preview
+    soffice --headless --convert-to pdf --outdir reports/preview "reports/{{period}}/"*.xlsx
+    for f in reports/preview/*.pdf; do pdftoppm -png -r 70 "$f" "${f%.pdf}"; done
+    ls reports/preview
