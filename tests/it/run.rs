@@ -175,7 +175,7 @@ fn run_writes_rankings_csv_and_history_idempotently() {
     assert_eq!(lines[0], "\u{feff}period,group,unit,indicator,value,base,growth,status,value_rank,growth_rank,growth_rank_change");
     assert_eq!(lines.len(), 1 + 3 * 7);
     assert!(lines.contains(&"2020-04,,全市,收入,11805,11300,4.5,,,,"), "{csv}");
-    assert!(lines.contains(&"2020-04,甲,甲四,收入,130,100,30.0,,4,1,2"), "{csv}");
+    assert!(lines.contains(&"2020-04,甲,甲四,收入,130,100,30.0,,3,1,2"), "{csv}");
     assert!(lines.contains(&"2020-04,甲,甲一,收入,110,100,10.0,,4,2,-1"), "{csv}");
     assert!(lines.contains(&"2020-04,乙,乙二,收入,100,0,,无可比基数,2,,"), "{csv}");
     assert!(lines.contains(&"2020-04,甲,甲一,利润,-5,10,-150.0,由盈转亏,2,4,0"), "{csv}");
