@@ -14,8 +14,9 @@ use crate::model::{Ingested, PeriodResult, ResultRow, Status};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use rust_xlsxwriter::{
-    Chart, ChartDataLabel, ChartFont, ChartFormat, ChartLegendPosition, ChartLine, ChartLineDashType, ChartMarker,
-    ChartSolidFill, ChartType, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    Chart, ChartAxisLabelPosition, ChartDataLabel, ChartFont, ChartFormat, ChartLegendPosition,
+    ChartLine, ChartLineDashType, ChartMarker, ChartSolidFill, ChartType, Format, FormatAlign,
+    FormatBorder, Workbook, Worksheet, XlsxError,
 };
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -36,11 +37,18 @@ pub const SHEET_SOURCES: &str = "数据来源与校验";
 
 /// Write the bulletin workbook into `dir`; returns the file written.
 /// `history` is every recorded period of the same year up to and including this one.
-pub fn write(cfg: &Config, result: &PeriodResult, ingested: &Ingested, history: &[PeriodResult], dir: &Path) -> Result<PathBuf> {
+pub fn write(
+    cfg: &Config,
+    result: &PeriodResult,
+    ingested: &Ingested,
+    history: &[PeriodResult],
+    dir: &Path,
+) -> Result<PathBuf> {
     let _ = history; // rank changes are already in `result`
     let path = dir.join(file_name(cfg, result));
     let mut wb = build(cfg, result, ingested).map_err(|e| Error::output("bulletin", e))?;
-    wb.save(&path).map_err(|e| Error::output(format!("bulletin {}", path.display()), e))?;
+    wb.save(&path)
+        .map_err(|e| Error::output(format!("bulletin {}", path.display()), e))?;
     Ok(path)
 }
 
@@ -49,7 +57,13 @@ pub fn file_name(cfg: &Config, result: &PeriodResult) -> String {
     let title: String = cfg
         .title
         .chars()
-        .map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { '_' } else { c })
+        .map(|c| {
+            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
         .take(150)
         .collect();
     format!("{}({}).xlsx", title.trim(), result.period.label())
@@ -89,7 +103,8 @@ fn pct(d: Option<Decimal>) -> Cell {
 
 /// 「增长1.6倍」 for +160 %: growth ÷ 100, one decimal, 四舍五入.
 pub fn multiple_label(g: Decimal) -> String {
-    let m = (g / Decimal::ONE_HUNDRED).round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
+    let m = (g / Decimal::ONE_HUNDRED)
+        .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
     format!("增长{m:.1}倍")
 }
 
@@ -107,7 +122,11 @@ fn growth_with_status(r: &ResultRow) -> Cell {
         (_, Status::NotReported) => text(DASH),
         (None, st) if !st.label().is_empty() => text(st.label()),
         (Some(g), st) if !st.label().is_empty() => {
-            let shown = if g >= Decimal::ONE_HUNDRED { multiple_label(g) } else { format!("{g:.1}") };
+            let shown = if g >= Decimal::ONE_HUNDRED {
+                multiple_label(g)
+            } else {
+                format!("{g:.1}")
+            };
             text(format!("{shown}({})", st.label()))
         }
         (g, _) => growth(g),
@@ -128,7 +147,11 @@ pub fn rank_change_label(c: Option<i32>) -> String {
 }
 
 fn clip(s: &str) -> String {
-    if s.chars().count() > MAX_CELL_CHARS { s.chars().take(MAX_CELL_CHARS - 1).chain(['…']).collect() } else { s.to_string() }
+    if s.chars().count() > MAX_CELL_CHARS {
+        s.chars().take(MAX_CELL_CHARS - 1).chain(['…']).collect()
+    } else {
+        s.to_string()
+    }
 }
 
 /// Display width in columns of narrow characters (CJK counts 2).
@@ -181,11 +204,21 @@ struct Fmts {
 
 impl Fmts {
     fn new() -> Fmts {
-        let body = Format::new().set_font_name(BODY_FONT).set_font_charset(CHARSET).set_font_size(11).set_align(FormatAlign::VerticalCenter);
+        let body = Format::new()
+            .set_font_name(BODY_FONT)
+            .set_font_charset(CHARSET)
+            .set_font_size(11)
+            .set_align(FormatAlign::VerticalCenter);
         let cell = body.clone().set_border(FormatBorder::Thin);
         let bold = |f: &Format| f.clone().set_bold().set_background_color(0xF2F2F2);
-        let amount = cell.clone().set_num_format("#,##0.0").set_align(FormatAlign::Right);
-        let pct = cell.clone().set_num_format("0.0").set_align(FormatAlign::Right);
+        let amount = cell
+            .clone()
+            .set_num_format("#,##0.0")
+            .set_align(FormatAlign::Right);
+        let pct = cell
+            .clone()
+            .set_num_format("0.0")
+            .set_align(FormatAlign::Right);
         let text_center = cell.clone().set_align(FormatAlign::Center);
         Fmts {
             title: Format::new()
@@ -212,15 +245,25 @@ impl Fmts {
             amount,
             city_pct: bold(&pct),
             pct,
-            rank: cell.clone().set_align(FormatAlign::Center).set_num_format("0"),
-            note: body.clone().set_text_wrap().set_align(FormatAlign::Left).set_align(FormatAlign::Top),
+            rank: cell
+                .clone()
+                .set_align(FormatAlign::Center)
+                .set_num_format("0"),
+            note: body
+                .clone()
+                .set_text_wrap()
+                .set_align(FormatAlign::Left)
+                .set_align(FormatAlign::Top),
             section: Format::new()
                 .set_font_name(TITLE_FONT)
                 .set_font_charset(CHARSET)
                 .set_font_size(12)
                 .set_align(FormatAlign::Left)
                 .set_align(FormatAlign::VerticalCenter),
-            small_text: cell.set_font_size(9).set_align(FormatAlign::Left).set_text_wrap(),
+            small_text: cell
+                .set_font_size(9)
+                .set_align(FormatAlign::Left)
+                .set_text_wrap(),
         }
     }
 }
@@ -235,7 +278,10 @@ impl Sheet {
     fn new(name: &str) -> std::result::Result<Sheet, XlsxError> {
         let mut ws = Worksheet::new();
         ws.set_name(name)?;
-        Ok(Sheet { ws, widths: Vec::new() })
+        Ok(Sheet {
+            ws,
+            widths: Vec::new(),
+        })
     }
 
     fn measure(&mut self, col: u16, w: usize) {
@@ -247,7 +293,14 @@ impl Sheet {
     }
 
     /// Write a cell; `city` picks the emphasised formats of the 全市 row.
-    fn cell(&mut self, row: u32, col: u16, cell: &Cell, f: &Fmts, city: bool) -> std::result::Result<(), XlsxError> {
+    fn cell(
+        &mut self,
+        row: u32,
+        col: u16,
+        cell: &Cell,
+        f: &Fmts,
+        city: bool,
+    ) -> std::result::Result<(), XlsxError> {
         self.measure(col, display_width(&shown(cell)));
         match cell {
             Cell::Text(s) => {
@@ -255,26 +308,51 @@ impl Sheet {
                 self.ws.write_string_with_format(row, col, clip(s), fmt)?;
             }
             Cell::Amount(v) => {
-                self.ws.write_number_with_format(row, col, *v, if city { &f.city_amount } else { &f.amount })?;
+                self.ws.write_number_with_format(
+                    row,
+                    col,
+                    *v,
+                    if city { &f.city_amount } else { &f.amount },
+                )?;
             }
             Cell::Pct(v) => {
-                self.ws.write_number_with_format(row, col, *v, if city { &f.city_pct } else { &f.pct })?;
+                self.ws.write_number_with_format(
+                    row,
+                    col,
+                    *v,
+                    if city { &f.city_pct } else { &f.pct },
+                )?;
             }
             Cell::Rank(r) => {
-                self.ws.write_number_with_format(row, col, f64::from(*r), &f.rank)?;
+                self.ws
+                    .write_number_with_format(row, col, f64::from(*r), &f.rank)?;
             }
         }
         Ok(())
     }
 
-    fn string(&mut self, row: u32, col: u16, s: &str, fmt: &Format) -> std::result::Result<(), XlsxError> {
+    fn string(
+        &mut self,
+        row: u32,
+        col: u16,
+        s: &str,
+        fmt: &Format,
+    ) -> std::result::Result<(), XlsxError> {
         self.measure(col, display_width(s));
         self.ws.write_string_with_format(row, col, clip(s), fmt)?;
         Ok(())
     }
 
     /// Merge (or write one cell when the range is a single cell); not measured.
-    fn merged(&mut self, r0: u32, c0: u16, r1: u32, c1: u16, s: &str, fmt: &Format) -> std::result::Result<(), XlsxError> {
+    fn merged(
+        &mut self,
+        r0: u32,
+        c0: u16,
+        r1: u32,
+        c1: u16,
+        s: &str,
+        fmt: &Format,
+    ) -> std::result::Result<(), XlsxError> {
         if r0 == r1 && c0 == c1 {
             self.ws.write_string_with_format(r0, c0, clip(s), fmt)?;
         } else {
@@ -312,7 +390,14 @@ impl Sheet {
 
 /// Notes of several lines under a table, merged over `cols` columns; row heights follow
 /// the wrapped text.
-fn notes(sh: &mut Sheet, first_row: u32, cols: u16, total_width: f64, lines: &[String], f: &Fmts) -> std::result::Result<u32, XlsxError> {
+fn notes(
+    sh: &mut Sheet,
+    first_row: u32,
+    cols: u16,
+    total_width: f64,
+    lines: &[String],
+    f: &Fmts,
+) -> std::result::Result<u32, XlsxError> {
     let mut row = first_row;
     for l in lines {
         sh.merged(row, 0, row, cols.saturating_sub(1), l, &f.note)?;
@@ -330,7 +415,8 @@ fn notes(sh: &mut Sheet, first_row: u32, cols: u16, total_width: f64, lines: &[S
 /// Units of the result in official order, grouped: (group, [unit]) with groups in
 /// configuration order.
 fn unit_groups(cfg: &Config, result: &PeriodResult) -> Vec<(String, Vec<String>)> {
-    let mut out: Vec<(String, Vec<String>)> = cfg.groups.iter().map(|g| (g.clone(), Vec::new())).collect();
+    let mut out: Vec<(String, Vec<String>)> =
+        cfg.groups.iter().map(|g| (g.clone(), Vec::new())).collect();
     let mut seen = std::collections::HashSet::new();
     for r in result.rows.iter().filter(|r| !r.is_city) {
         if !seen.insert(r.unit.as_str()) {
@@ -349,23 +435,40 @@ fn unit_groups(cfg: &Config, result: &PeriodResult) -> Vec<(String, Vec<String>)
 /// Sheet names: at most 31 characters, none of `[]:*?/\`, unique (case-insensitively), not
 /// one of the fixed sheets.
 fn sheet_names(cfg: &Config) -> Vec<String> {
-    let mut used: Vec<String> = [SHEET_SUMMARY, SHEET_CHARTS, SHEET_SOURCES].iter().map(|s| s.to_lowercase()).collect();
+    let mut used: Vec<String> = [SHEET_SUMMARY, SHEET_CHARTS, SHEET_SOURCES]
+        .iter()
+        .map(|s| s.to_lowercase())
+        .collect();
     let mut out = Vec::new();
     for (i, ind) in cfg.indicators.iter().enumerate() {
         let base: String = ind
             .name
             .chars()
-            .map(|c| if "[]:*?/\\".contains(c) || c.is_control() { '_' } else { c })
+            .map(|c| {
+                if "[]:*?/\\".contains(c) || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
             .collect::<String>()
             .trim_matches('\'')
             .chars()
             .take(31)
             .collect();
-        let mut name = if base.trim().is_empty() { format!("指标{}", i + 1) } else { base };
+        let mut name = if base.trim().is_empty() {
+            format!("指标{}", i + 1)
+        } else {
+            base
+        };
         let mut k = 2;
         while used.contains(&name.to_lowercase()) {
             let suffix = format!("({k})");
-            name = name.chars().take(31 - suffix.chars().count()).collect::<String>() + &suffix;
+            name = name
+                .chars()
+                .take(31 - suffix.chars().count())
+                .collect::<String>()
+                + &suffix;
             k += 1;
         }
         used.push(name.to_lowercase());
@@ -384,17 +487,33 @@ fn measure_note(cfg: &Config) -> String {
     format!("单位:{}、%", ms.join("、"))
 }
 
-fn build(cfg: &Config, result: &PeriodResult, ingested: &Ingested) -> std::result::Result<Workbook, XlsxError> {
+fn build(
+    cfg: &Config,
+    result: &PeriodResult,
+    ingested: &Ingested,
+) -> std::result::Result<Workbook, XlsxError> {
     let f = Fmts::new();
     let groups = unit_groups(cfg, result);
-    let index: HashMap<(&str, &str), &ResultRow> =
-        result.rows.iter().map(|r| ((r.unit.as_str(), r.indicator.as_str()), r)).collect();
+    let index: HashMap<(&str, &str), &ResultRow> = result
+        .rows
+        .iter()
+        .map(|r| ((r.unit.as_str(), r.indicator.as_str()), r))
+        .collect();
     let names = sheet_names(cfg);
 
     let mut wb = Workbook::new();
     wb.push_worksheet(summary_sheet(cfg, result, &groups, &index, &f)?);
     for (ind, name) in cfg.indicators.iter().zip(&names) {
-        wb.push_worksheet(indicator_sheet(cfg, result, ind, name, &groups, &index, city_row(result, &ind.name), &f)?);
+        wb.push_worksheet(indicator_sheet(
+            cfg,
+            result,
+            ind,
+            name,
+            &groups,
+            &index,
+            city_row(result, &ind.name),
+            &f,
+        )?);
     }
     wb.push_worksheet(chart_sheet(cfg, result, &groups, &index, &f)?);
     wb.push_worksheet(sources_sheet(cfg, result, ingested, &f)?);
@@ -412,8 +531,12 @@ fn method_notes(cfg: &Config, result: &PeriodResult) -> Vec<String> {
         TieRule::Competition => "数值相同者并列,其后位次顺延(同Excel RANK.EQ,如1、2、2、4)",
         TieRule::Dense => "数值相同者并列,其后位次不跳位(中式排名,如1、2、2、3)",
     };
-    let provided: Vec<&str> =
-        cfg.indicators.iter().filter(|i| i.growth == GrowthMode::Provided).map(|i| i.name.as_str()).collect();
+    let provided: Vec<&str> = cfg
+        .indicators
+        .iter()
+        .filter(|i| i.growth == GrowthMode::Provided)
+        .map(|i| i.name.as_str())
+        .collect();
     let groups = cfg.groups.join("、");
     let mut n = 0;
     let mut next = || {
@@ -442,7 +565,10 @@ fn method_notes(cfg: &Config, result: &PeriodResult) -> Vec<String> {
         next()
     ));
     let prev = match result.previous {
-        Some(p) => format!("与上期({})比较,↑为前进、↓为后退、—为持平或无可比位次", p.label()),
+        Some(p) => format!(
+            "与上期({})比较,↑为前进、↓为后退、—为持平或无可比位次",
+            p.label()
+        ),
         None => "本期为本年首期,无位次变化".to_string(),
     };
     v.push(format!("    {}. 位次变化(见各指标表):{prev}。", next()));
@@ -463,7 +589,14 @@ fn summary_sheet(
     sh.ws.set_row_height(0, 36)?;
     let mid = last_col / 2;
     sh.merged(1, 0, 1, mid, &result.period.label(), &f.subtitle_left)?;
-    sh.merged(1, mid + 1, 1, last_col, &measure_note(cfg), &f.subtitle_right)?;
+    sh.merged(
+        1,
+        mid + 1,
+        1,
+        last_col,
+        &measure_note(cfg),
+        &f.subtitle_right,
+    )?;
     sh.ws.set_row_height(1, 20)?;
     // Two-level header.
     sh.merged(2, 0, 3, 0, "组别", &f.header)?;
@@ -474,7 +607,10 @@ fn summary_sheet(
     for (i, ind) in cfg.indicators.iter().enumerate() {
         let c = 2 + 4 * i as u16;
         sh.merged(2, c, 2, c + 3, &ind.name, &f.header)?;
-        for (k, h) in [span.as_str(), "同比增长%", "总量位次", "增速位次"].iter().enumerate() {
+        for (k, h) in [span.as_str(), "同比增长%", "总量位次", "增速位次"]
+            .iter()
+            .enumerate()
+        {
             sh.string(3, c + k as u16, h, &f.header)?;
         }
         // Headers wrap: measure them at about half their width, the indicator name over 4 columns.
@@ -491,7 +627,13 @@ fn summary_sheet(
         let c = 2 + 4 * i as u16;
         let r = city_row(result, &ind.name);
         sh.cell(row, c, &amount(r.and_then(|r| r.value)), f, true)?;
-        sh.cell(row, c + 1, &r.map_or_else(|| text(DASH), growth_with_status), f, true)?;
+        sh.cell(
+            row,
+            c + 1,
+            &r.map_or_else(|| text(DASH), growth_with_status),
+            f,
+            true,
+        )?;
         sh.cell(row, c + 2, &text(DASH), f, true)?;
         sh.cell(row, c + 3, &text(DASH), f, true)?;
     }
@@ -505,7 +647,11 @@ fn summary_sheet(
                 let c = 2 + 4 * i as u16;
                 match index.get(&(u.as_str(), ind.name.as_str())) {
                     Some(r) => {
-                        let v = if r.status == Status::NotReported { text(Status::NotReported.label()) } else { amount(r.value) };
+                        let v = if r.status == Status::NotReported {
+                            text(Status::NotReported.label())
+                        } else {
+                            amount(r.value)
+                        };
                         sh.cell(row, c, &v, f, false)?;
                         sh.cell(row, c + 1, &growth_with_status(r), f, false)?;
                         sh.cell(row, c + 2, &rank(r.value_rank), f, false)?;
@@ -526,7 +672,14 @@ fn summary_sheet(
     }
     let widths = sh.apply_widths(6.0, 40.0)?;
     let total: f64 = widths.iter().sum();
-    notes(&mut sh, row + 1, last_col + 1, total, &method_notes(cfg, result), f)?;
+    notes(
+        &mut sh,
+        row + 1,
+        last_col + 1,
+        total,
+        &method_notes(cfg, result),
+        f,
+    )?;
     sh.ws.set_freeze_panes(4, 2)?;
     sh.page_setup(Some(3))?;
     sh.ws.set_active(true);
@@ -560,16 +713,34 @@ fn indicator_sheet(
         "状态".to_string(),
     ];
     let last_col = headers.len() as u16 - 1;
-    sh.merged(0, 0, 0, last_col, &format!("{}({})", ind.name, result.period.label()), &f.title)?;
+    sh.merged(
+        0,
+        0,
+        0,
+        last_col,
+        &format!("{}({})", ind.name, result.period.label()),
+        &f.title,
+    )?;
     sh.ws.set_row_height(0, 36)?;
     sh.merged(1, 0, 1, 5, &cfg.title, &f.subtitle_left)?;
-    sh.merged(1, 6, 1, last_col, &format!("单位:{}、%", ind.measure), &f.subtitle_right)?;
+    sh.merged(
+        1,
+        6,
+        1,
+        last_col,
+        &format!("单位:{}、%", ind.measure),
+        &f.subtitle_right,
+    )?;
     sh.ws.set_row_height(1, 20)?;
     for (c, h) in headers.iter().enumerate() {
         sh.string(2, c as u16, h, &f.header)?;
     }
     sh.ws.set_row_height(2, 30)?;
-    let line = |sh: &mut Sheet, row: u32, r: &ResultRow, is_city: bool| -> std::result::Result<(), XlsxError> {
+    let line = |sh: &mut Sheet,
+                row: u32,
+                r: &ResultRow,
+                is_city: bool|
+     -> std::result::Result<(), XlsxError> {
         let cells = [
             amount(r.month),
             amount(r.value),
@@ -639,7 +810,9 @@ fn indicator_sheet(
 
 fn chart_font(size: f64, bold: bool) -> ChartFont {
     let mut cf = ChartFont::new();
-    cf.set_name(if bold { TITLE_FONT } else { BODY_FONT }).set_character_set(CHARSET).set_size(size);
+    cf.set_name(if bold { TITLE_FONT } else { BODY_FONT })
+        .set_character_set(CHARSET)
+        .set_size(size);
     if !bold {
         cf.unset_bold();
     }
@@ -655,30 +828,49 @@ fn chart_sheet(
 ) -> std::result::Result<Worksheet, XlsxError> {
     let mut sh = Sheet::new(SHEET_CHARTS)?;
     let n = cfg.indicators.len();
-    let units: Vec<(&str, &str)> = groups.iter().flat_map(|(g, us)| us.iter().map(move |u| (g.as_str(), u.as_str()))).collect();
+    let units: Vec<(&str, &str)> = groups
+        .iter()
+        .flat_map(|(g, us)| us.iter().map(move |u| (g.as_str(), u.as_str())))
+        .collect();
     // Columns are 9.14 wide (≈ 69 px) so that two 560 px charts sit side by side in 16 columns.
     let last_col = 15u16;
     for c in 0..=last_col {
         sh.ws.set_column_width(c, 9.14)?;
     }
-    sh.merged(0, 0, 0, last_col, &format!("{}图表({})", cfg.title, result.period.label()), &f.title)?;
+    sh.merged(
+        0,
+        0,
+        0,
+        last_col,
+        &format!("{}图表({})", cfg.title, result.period.label()),
+        &f.title,
+    )?;
     sh.ws.set_row_height(0, 36)?;
     let chart_rows = 17u32; // 17 × 20 px ≥ 320 px chart + gap
     let chart_block_rows = (n as u32).div_ceil(2) * chart_rows;
     let data_top = 2 + chart_block_rows + 1;
-    sh.ws.write_string_with_format(data_top, 0, "图表数据", &f.section)?;
+    sh.ws
+        .write_string_with_format(data_top, 0, "图表数据", &f.section)?;
     for (i, ind) in cfg.indicators.iter().enumerate() {
         let c0 = (i as u16) * 4;
         let hr = data_top + 1;
-        sh.ws.write_string_with_format(hr, c0, clip(&ind.name), &f.section)?;
-        sh.ws.write_string_with_format(hr + 1, c0, "单位", &f.header)?;
-        sh.ws.write_string_with_format(hr + 1, c0 + 1, "同比增长%", &f.header)?;
-        sh.ws.write_string_with_format(hr + 1, c0 + 2, "全市", &f.header)?;
+        sh.ws
+            .write_string_with_format(hr, c0, clip(&ind.name), &f.section)?;
+        sh.ws
+            .write_string_with_format(hr + 1, c0, "单位", &f.header)?;
+        sh.ws
+            .write_string_with_format(hr + 1, c0 + 1, "同比增长%", &f.header)?;
+        sh.ws
+            .write_string_with_format(hr + 1, c0 + 2, "全市", &f.header)?;
         let city_g = city_row(result, &ind.name).and_then(|r| r.growth);
         for (k, (_, u)) in units.iter().enumerate() {
             let r = hr + 2 + k as u32;
             sh.ws.write_string_with_format(r, c0, clip(u), &f.text)?;
-            match index.get(&(*u, ind.name.as_str())).and_then(|x| x.growth).and_then(|g| g.to_f64()) {
+            match index
+                .get(&(*u, ind.name.as_str()))
+                .and_then(|x| x.growth)
+                .and_then(|g| g.to_f64())
+            {
                 Some(g) => sh.ws.write_number_with_format(r, c0 + 1, g, &f.pct)?,
                 None => sh.ws.write_blank(r, c0 + 1, &f.pct)?,
             };
@@ -696,16 +888,24 @@ fn chart_sheet(
             Some(g) => format!("全市{g:.1}%"),
             None => "全市—".to_string(),
         };
-        chart.title().set_name(&format!("{}同比增长(%) {city_text}", ind.name)).set_font(&chart_font(12.0, true));
+        chart
+            .title()
+            .set_name(&format!("{}同比增长(%) {city_text}", ind.name))
+            .set_font(&chart_font(12.0, true));
         let mut label = ChartDataLabel::new();
-        label.show_value().set_num_format("0.0").set_font(&chart_font(9.0, false));
+        label
+            .show_value()
+            .set_num_format("0.0")
+            .set_font(&chart_font(9.0, false));
         chart
             .add_series()
             .set_name("同比增长%")
             .set_categories((SHEET_CHARTS, r0, c0, r1, c0))
             .set_values((SHEET_CHARTS, r0, c0 + 1, r1, c0 + 1))
             .set_data_label(&label)
-            .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(0x2F5597)))
+            .set_format(
+                ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(0x2F5597)),
+            )
             .set_gap(80);
         let mut line = Chart::new(ChartType::Line);
         line.add_series()
@@ -713,11 +913,27 @@ fn chart_sheet(
             .set_categories((SHEET_CHARTS, r0, c0, r1, c0))
             .set_values((SHEET_CHARTS, r0, c0 + 2, r1, c0 + 2))
             .set_marker(ChartMarker::new().set_none())
-            .set_format(ChartFormat::new().set_line(ChartLine::new().set_color(0xC00000).set_width(1.75).set_dash_type(ChartLineDashType::Dash)));
+            .set_format(
+                ChartFormat::new().set_line(
+                    ChartLine::new()
+                        .set_color(0xC00000)
+                        .set_width(1.75)
+                        .set_dash_type(ChartLineDashType::Dash),
+                ),
+            );
         chart.combine(&line);
-        chart.x_axis().set_font(&chart_font(9.0, false));
-        chart.y_axis().set_font(&chart_font(9.0, false)).set_num_format("0.0");
-        chart.legend().set_position(ChartLegendPosition::Bottom).set_font(&chart_font(9.0, false));
+        chart
+            .x_axis()
+            .set_font(&chart_font(9.0, false))
+            .set_label_position(ChartAxisLabelPosition::Low);
+        chart
+            .y_axis()
+            .set_font(&chart_font(9.0, false))
+            .set_num_format("0.0");
+        chart
+            .legend()
+            .set_position(ChartLegendPosition::Bottom)
+            .set_font(&chart_font(9.0, false));
         chart.set_width(560).set_height(320);
         let (row, col) = (2 + (i as u32 / 2) * chart_rows, (i as u16 % 2) * 8);
         sh.ws.insert_chart_with_offset(row, col, &chart, 4, 4)?;
@@ -725,24 +941,52 @@ fn chart_sheet(
     // Print the charts only (their numbers are on the indicator sheets), two rows of two
     // charts a page, never a chart cut by a page break.
     sh.ws.set_print_area(0, 0, 1 + chart_block_rows, last_col)?;
-    let breaks: Vec<u32> = (1..(n as u32).div_ceil(4)).map(|k| 2 + k * 2 * chart_rows).take(1000).collect();
+    let breaks: Vec<u32> = (1..(n as u32).div_ceil(4))
+        .map(|k| 2 + k * 2 * chart_rows)
+        .take(1000)
+        .collect();
     sh.ws.set_page_breaks(&breaks)?;
     sh.page_setup(Some(0))?;
     Ok(sh.ws)
 }
 
-fn sources_sheet(cfg: &Config, result: &PeriodResult, ingested: &Ingested, f: &Fmts) -> std::result::Result<Worksheet, XlsxError> {
+fn sources_sheet(
+    cfg: &Config,
+    result: &PeriodResult,
+    ingested: &Ingested,
+    f: &Fmts,
+) -> std::result::Result<Worksheet, XlsxError> {
     let mut sh = Sheet::new(SHEET_SOURCES)?;
-    let headers = ["序号", "文件", "类型", "工作表", "读取为(单位)", "报告期", "SHA-256"];
+    let headers = [
+        "序号",
+        "文件",
+        "类型",
+        "工作表",
+        "读取为(单位)",
+        "报告期",
+        "SHA-256",
+    ];
     let last_col = headers.len() as u16 - 1;
-    sh.merged(0, 0, 0, last_col, &format!("数据来源与校验({})", result.period.label()), &f.title)?;
+    sh.merged(
+        0,
+        0,
+        0,
+        last_col,
+        &format!("数据来源与校验({})", result.period.label()),
+        &f.title,
+    )?;
     sh.ws.set_row_height(0, 36)?;
     sh.merged(
         1,
         0,
         1,
         last_col,
-        &format!("本期:{} 配置:{} 输入文件{}个", result.period.label(), cfg.source_name, ingested.sources.len()),
+        &format!(
+            "本期:{} 配置:{} 输入文件{}个",
+            result.period.label(),
+            cfg.source_name,
+            ingested.sources.len()
+        ),
         &f.subtitle_left,
     )?;
     for (c, h) in headers.iter().enumerate() {
@@ -760,7 +1004,11 @@ fn sources_sheet(cfg: &Config, result: &PeriodResult, ingested: &Ingested, f: &F
             text(""),
             text(s.kind.label()),
             text(s.sheet.as_str()),
-            text(if s.units.is_empty() { DASH.to_string() } else { s.units.join("、") }),
+            text(if s.units.is_empty() {
+                DASH.to_string()
+            } else {
+                s.units.join("、")
+            }),
             text(period),
         ];
         for (c, cell) in cells.iter().enumerate() {
@@ -779,7 +1027,8 @@ fn sources_sheet(cfg: &Config, result: &PeriodResult, ingested: &Ingested, f: &F
         *w = (*w * 9).div_ceil(11);
     }
     row += 1;
-    sh.ws.write_string_with_format(row, 0, "校验提示", &f.section)?;
+    sh.ws
+        .write_string_with_format(row, 0, "校验提示", &f.section)?;
     row += 1;
     sh.string(row, 0, "序号", &f.header)?;
     sh.merged(row, 1, row, 2, "位置", &f.header)?;
@@ -791,7 +1040,11 @@ fn sources_sheet(cfg: &Config, result: &PeriodResult, ingested: &Ingested, f: &F
             warnings.push(w);
         }
     }
-    let widths: Vec<f64> = sh.widths.iter().map(|w| (*w as f64 * 1.1 + 2.5).clamp(6.0, 60.0)).collect();
+    let widths: Vec<f64> = sh
+        .widths
+        .iter()
+        .map(|w| (*w as f64 * 1.1 + 2.5).clamp(6.0, 60.0))
+        .collect();
     let msg_width: f64 = widths.iter().skip(3).sum::<f64>().max(20.0);
     for (i, w) in warnings.iter().enumerate() {
         sh.string(row, 0, &(i + 1).to_string(), &f.text_center)?;
@@ -799,7 +1052,10 @@ fn sources_sheet(cfg: &Config, result: &PeriodResult, ingested: &Ingested, f: &F
         sh.merged(row, 1, row, 2, &loc, &f.small_text)?;
         sh.merged(row, 3, row, last_col, &w.message, &f.small_text)?;
         let loc_w: f64 = widths.iter().skip(1).take(2).sum::<f64>().max(10.0);
-        let lines = (display_width(&w.message) as f64 * 0.9 / msg_width).max(display_width(&loc) as f64 * 0.9 / loc_w).ceil().clamp(1.0, 40.0);
+        let lines = (display_width(&w.message) as f64 * 0.9 / msg_width)
+            .max(display_width(&loc) as f64 * 0.9 / loc_w)
+            .ceil()
+            .clamp(1.0, 40.0);
         sh.ws.set_row_height(row, 13.0 * lines + 4.0)?;
         row += 1;
     }
@@ -849,7 +1105,15 @@ negative_allowed = true
         Decimal::from_str(s).unwrap()
     }
 
-    pub(crate) fn row(unit: &str, city: bool, group: Option<&str>, ind: &str, growth: Option<&str>, status: Status, gr: Option<u32>) -> ResultRow {
+    pub(crate) fn row(
+        unit: &str,
+        city: bool,
+        group: Option<&str>,
+        ind: &str,
+        growth: Option<&str>,
+        status: Status,
+        gr: Option<u32>,
+    ) -> ResultRow {
         ResultRow {
             unit: unit.into(),
             is_city: city,
@@ -905,24 +1169,109 @@ negative_allowed = true
         let period = Period::from_str("2015-07").unwrap();
         let va = "规模以上工业增加值";
         let pr = "利润总额";
-        let nr = |u: &str, g: &str, ind: &str| row(u, false, Some(g), ind, None, Status::NotReported, None);
+        let nr = |u: &str, g: &str, ind: &str| {
+            row(u, false, Some(g), ind, None, Status::NotReported, None)
+        };
         let rows = vec![
-            full("全市", None, va, ["5000", "35000", "32000"], "9.2", "100.0", Status::Normal, (0, 0), None),
-            full("甲县", Some("县区"), va, ["3000", "21234.56", "19000"], "8.1", "60.7", Status::Normal, (1, 2), Some(1)),
+            full(
+                "全市",
+                None,
+                va,
+                ["5000", "35000", "32000"],
+                "9.2",
+                "100.0",
+                Status::Normal,
+                (0, 0),
+                None,
+            ),
+            full(
+                "甲县",
+                Some("县区"),
+                va,
+                ["3000", "21234.56", "19000"],
+                "8.1",
+                "60.7",
+                Status::Normal,
+                (1, 2),
+                Some(1),
+            ),
             nr("乙县", "县区", va),
-            full("丙区", Some("县区"), va, ["1500", "10000", "9000"], "11.5", "28.6", Status::Normal, (2, 1), Some(-1)),
-            full("丁区", Some("功能区"), va, ["500", "3765.44", "3400"], "10.7", "10.8", Status::Normal, (1, 1), None),
-            full("全市", None, pr, ["300", "2000", "1500"], "33.3", "100.0", Status::Normal, (0, 0), None),
-            full("甲县", Some("县区"), pr, ["200", "1500", "1600"], "-6.3", "75.0", Status::Normal, (1, 2), Some(0)),
+            full(
+                "丙区",
+                Some("县区"),
+                va,
+                ["1500", "10000", "9000"],
+                "11.5",
+                "28.6",
+                Status::Normal,
+                (2, 1),
+                Some(-1),
+            ),
+            full(
+                "丁区",
+                Some("功能区"),
+                va,
+                ["500", "3765.44", "3400"],
+                "10.7",
+                "10.8",
+                Status::Normal,
+                (1, 1),
+                None,
+            ),
+            full(
+                "全市",
+                None,
+                pr,
+                ["300", "2000", "1500"],
+                "33.3",
+                "100.0",
+                Status::Normal,
+                (0, 0),
+                None,
+            ),
+            full(
+                "甲县",
+                Some("县区"),
+                pr,
+                ["200", "1500", "1600"],
+                "-6.3",
+                "75.0",
+                Status::Normal,
+                (1, 2),
+                Some(0),
+            ),
             nr("乙县", "县区", pr),
-            full("丙区", Some("县区"), pr, ["100", "400", "-250"], "260.0", "20.0", Status::TurnedProfit, (2, 1), Some(1)),
-            full("丁区", Some("功能区"), pr, ["0", "100", "150"], "-33.3", "5.0", Status::Normal, (1, 1), None),
+            full(
+                "丙区",
+                Some("县区"),
+                pr,
+                ["100", "400", "-250"],
+                "260.0",
+                "20.0",
+                Status::TurnedProfit,
+                (2, 1),
+                Some(1),
+            ),
+            full(
+                "丁区",
+                Some("功能区"),
+                pr,
+                ["0", "100", "150"],
+                "-33.3",
+                "5.0",
+                Status::Normal,
+                (1, 1),
+                None,
+            ),
         ];
         let result = PeriodResult {
             period,
             rows,
             previous: Some(Period::from_str("2015-06").unwrap()),
-            warnings: vec![Diagnostic::new(Location::cell("丙区.xlsx", "月报", "F6"), "同比增长与计算值相差0.3个百分点")],
+            warnings: vec![Diagnostic::new(
+                Location::cell("丙区.xlsx", "月报", "F6"),
+                "同比增长与计算值相差0.3个百分点",
+            )],
         };
         let mut prev = result.clone();
         prev.period = Period::from_str("2015-06").unwrap();
@@ -958,7 +1307,10 @@ negative_allowed = true
                 },
             ],
             missing: vec![1],
-            warnings: vec![Diagnostic::new(Location::file("甲县.xlsx"), "累计值低于上期")],
+            warnings: vec![Diagnostic::new(
+                Location::file("甲县.xlsx"),
+                "累计值低于上期",
+            )],
         };
         let history = vec![prev, result.clone()];
         (cfg, result, ingested, history)
@@ -1002,9 +1354,21 @@ negative_allowed = true
         let (cfg, result, ingested, history) = sample();
         let dir = tempfile::tempdir().unwrap();
         let path = write(&cfg, &result, &ingested, &history, dir.path()).unwrap();
-        assert_eq!(path.file_name().unwrap().to_string_lossy(), "测试市工业经济运行月度通报(2015年1-7月).xlsx");
+        assert_eq!(
+            path.file_name().unwrap().to_string_lossy(),
+            "测试市工业经济运行月度通报(2015年1-7月).xlsx"
+        );
         let mut wb = open_workbook_auto(&path).unwrap();
-        assert_eq!(wb.sheet_names(), vec!["排序总表", "规模以上工业增加值", "利润总额", "图表", "数据来源与校验"]);
+        assert_eq!(
+            wb.sheet_names(),
+            vec![
+                "排序总表",
+                "规模以上工业增加值",
+                "利润总额",
+                "图表",
+                "数据来源与校验"
+            ]
+        );
 
         // 排序总表
         let t = wb.worksheet_range("排序总表").unwrap();
@@ -1035,9 +1399,16 @@ negative_allowed = true
         assert_eq!(num(&t, 7, 5), 1.0);
         assert_eq!(s(&t, 7, 7), "增长2.6倍(扭亏为盈)");
         assert_eq!(num(&t, 5, 7), -6.3);
-        assert!(s(&t, 10, 0).starts_with("注:1. 同比增长"), "{}", s(&t, 10, 0));
+        assert!(
+            s(&t, 10, 0).starts_with("注:1. 同比增长"),
+            "{}",
+            s(&t, 10, 0)
+        );
         let notes: String = (10..16).map(|r| s(&t, r, 0)).collect();
-        assert!(notes.contains("RANK.EQ") && notes.contains("可比价") && notes.contains("未报"), "{notes}");
+        assert!(
+            notes.contains("RANK.EQ") && notes.contains("可比价") && notes.contains("未报"),
+            "{notes}"
+        );
 
         // Indicator sheet
         let p = wb.worksheet_range("利润总额").unwrap();
@@ -1045,7 +1416,20 @@ negative_allowed = true
         let header: Vec<String> = (0..12).map(|c| s(&p, 2, c)).collect();
         assert_eq!(
             header,
-            ["组别", "单位", "本月", "1-7月累计", "上年同期", "增减额", "同比增长%", "占全市比重%", "总量位次", "增速位次", "位次变化", "状态"]
+            [
+                "组别",
+                "单位",
+                "本月",
+                "1-7月累计",
+                "上年同期",
+                "增减额",
+                "同比增长%",
+                "占全市比重%",
+                "总量位次",
+                "增速位次",
+                "位次变化",
+                "状态"
+            ]
         );
         assert_eq!(s(&p, 3, 0), "全市");
         assert_eq!(num(&p, 3, 3), 2000.0);
@@ -1082,7 +1466,10 @@ negative_allowed = true
         assert_eq!(s(&src, 4, 2), "汇总表");
         assert_eq!(s(&src, 4, 4), "丙区、丁区");
         assert_eq!(s(&src, 3, 6), "ab".repeat(32));
-        let all: Vec<String> = src.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+        let all: Vec<String> = src
+            .rows()
+            .flat_map(|r| r.iter().map(|c| c.to_string()))
+            .collect();
         assert!(all.iter().any(|c| c == "丙区.xlsx!月报!F6"), "{all:?}");
         assert!(all.iter().any(|c| c.contains("累计值低于上期")));
         let formulas = wb.worksheet_formula("数据来源与校验").unwrap();
@@ -1102,13 +1489,18 @@ negative_allowed = true
         for r in result.rows.iter_mut().filter(|r| r.indicator == "利润总额") {
             r.indicator = cfg.indicators[1].name.clone();
         }
-        ingested.warnings.push(Diagnostic::new(Location::file("x"), "长".repeat(100_000)));
+        ingested
+            .warnings
+            .push(Diagnostic::new(Location::file("x"), "长".repeat(100_000)));
         let dir = tempfile::tempdir().unwrap();
         let path = write(&cfg, &result, &ingested, &history, dir.path()).unwrap();
         let wb = open_workbook_auto(&path).unwrap();
         let names = wb.sheet_names();
         assert_eq!(names.len(), 5);
-        assert!(names[2].chars().count() <= 31 && !names[2].contains('/'), "{names:?}");
+        assert!(
+            names[2].chars().count() <= 31 && !names[2].contains('/'),
+            "{names:?}"
+        );
     }
 
     /// Writes the sample bulletin and charts to /tmp/prev for a visual check:
@@ -1121,8 +1513,12 @@ negative_allowed = true
         // The sample numbers spread over the default city's 8 units and 4 indicators.
         let mut rows = Vec::new();
         for (k, ind) in cfg.indicators.iter().enumerate() {
-            let t = &sample_result.rows[if k % 2 == 0 { 0 } else { 5 }..if k % 2 == 0 { 5 } else { 10 }];
-            rows.push(ResultRow { indicator: ind.name.clone(), ..t[0].clone() });
+            let t = &sample_result.rows
+                [if k % 2 == 0 { 0 } else { 5 }..if k % 2 == 0 { 5 } else { 10 }];
+            rows.push(ResultRow {
+                indicator: ind.name.clone(),
+                ..t[0].clone()
+            });
             for (i, u) in cfg.units.iter().enumerate() {
                 let mut r = t[1 + i % 4].clone();
                 r.unit = u.name.clone();
@@ -1138,7 +1534,10 @@ negative_allowed = true
                 rows.push(r);
             }
         }
-        let result = PeriodResult { rows, ..sample_result };
+        let result = PeriodResult {
+            rows,
+            ..sample_result
+        };
         let mut history = Vec::new();
         for m in 2..=7 {
             let mut h = result.clone();
@@ -1153,6 +1552,16 @@ negative_allowed = true
         let p = write(&cfg, &result, &ingested, &history, dir).unwrap();
         let t = std::time::Instant::now();
         let files = crate::charts::write(&cfg, &result, &history, dir).unwrap();
-        eprintln!("{} -> {} charts in {:?}", p.display(), files.len(), t.elapsed());
+        eprintln!(
+            "{} -> {} charts in {:?}",
+            p.display(),
+            files.len(),
+            t.elapsed()
+        );
+        let (cfg, result, ingested, history) = sample();
+        let dir = Path::new("/tmp/prev/sample");
+        std::fs::create_dir_all(dir).unwrap();
+        write(&cfg, &result, &ingested, &history, dir).unwrap();
+        crate::charts::write(&cfg, &result, &history, dir).unwrap();
     }
 }

@@ -35,14 +35,23 @@ pub const MAX_PANELS_PER_FILE: usize = 8;
 const MAX_WIDTH: u32 = 12_000;
 
 /// Fixed texts drawn on the charts besides names and numbers (checked against the font).
-pub const FIXED_TEXT: &str = "同比增长(%)全市增速位次走势年月—未报扭亏为盈由盈转亏减亏增亏无可比基数第0123456789.-+%()、";
+pub const FIXED_TEXT: &str =
+    "同比增长(%)全市增速位次走势年月—未报扭亏为盈由盈转亏减亏增亏无可比基数第0123456789.-+%()、";
 
 /// Write the PNG charts into `dir/charts/`; returns the files written.
 /// `history` is every recorded period of the same year up to and including this one.
-pub fn write(cfg: &Config, result: &PeriodResult, history: &[PeriodResult], dir: &Path) -> Result<Vec<PathBuf>> {
+pub fn write(
+    cfg: &Config,
+    result: &PeriodResult,
+    history: &[PeriodResult],
+    dir: &Path,
+) -> Result<Vec<PathBuf>> {
     let font = fonts::load(cfg)?;
     let jobs = plan(cfg, result, history);
-    let missing = fonts::missing_chars(&font, jobs.iter().flat_map(|j| j.texts()).chain([FIXED_TEXT]));
+    let missing = fonts::missing_chars(
+        &font,
+        jobs.iter().flat_map(|j| j.texts()).chain([FIXED_TEXT]),
+    );
     if !missing.is_empty() {
         return Err(fonts::missing_error(cfg, &missing));
     }
@@ -52,7 +61,8 @@ pub fn write(cfg: &Config, result: &PeriodResult, history: &[PeriodResult], dir:
     jobs.par_iter()
         .map(|job| {
             let path = out.join(&job.file);
-            render(job, &ctx, &path).map_err(|m| Error::output(format!("chart {}", path.display()), m))?;
+            render(job, &ctx, &path)
+                .map_err(|m| Error::output(format!("chart {}", path.display()), m))?;
             Ok(path)
         })
         .collect()
@@ -130,7 +140,13 @@ impl Job {
 fn file_name(stem: &str) -> String {
     let s: String = stem
         .chars()
-        .map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { '_' } else { c })
+        .map(|c| {
+            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
         .take(120)
         .collect();
     format!("{}.png", s.trim())
@@ -143,19 +159,31 @@ fn dec(d: Option<rust_decimal::Decimal>) -> Option<f64> {
 fn bar_of(r: &ResultRow) -> Bar {
     let growth = dec(r.growth);
     let mut labels = Vec::new();
-    if !matches!(r.status, Status::Normal | Status::NotReported | Status::NoBase) {
+    if !matches!(
+        r.status,
+        Status::Normal | Status::NotReported | Status::NoBase
+    ) {
         labels.push(r.status.label().to_string());
     }
     match r.growth {
         Some(g) => labels.push(format!("{g:.1}")),
-        None => labels.push(if r.status.label().is_empty() { "—".to_string() } else { r.status.label().to_string() }),
+        None => labels.push(if r.status.label().is_empty() {
+            "—".to_string()
+        } else {
+            r.status.label().to_string()
+        }),
     }
-    Bar { unit: r.unit.clone(), growth, labels }
+    Bar {
+        unit: r.unit.clone(),
+        growth,
+        labels,
+    }
 }
 
 /// Rows of one indicator grouped by ranking group, groups in configuration order.
 fn grouped<'a>(cfg: &Config, rows: &[&'a ResultRow]) -> Vec<(String, Vec<&'a ResultRow>)> {
-    let mut out: Vec<(String, Vec<&ResultRow>)> = cfg.groups.iter().map(|g| (g.clone(), Vec::new())).collect();
+    let mut out: Vec<(String, Vec<&ResultRow>)> =
+        cfg.groups.iter().map(|g| (g.clone(), Vec::new())).collect();
     for r in rows.iter().filter(|r| !r.is_city) {
         let g = r.group.clone().unwrap_or_default();
         match out.iter_mut().find(|(n, _)| *n == g) {
@@ -169,8 +197,10 @@ fn grouped<'a>(cfg: &Config, rows: &[&'a ResultRow]) -> Vec<(String, Vec<&'a Res
 
 fn plan(cfg: &Config, result: &PeriodResult, history: &[PeriodResult]) -> Vec<Job> {
     // The year's periods, this one included, each once, in order.
-    let mut periods: Vec<&PeriodResult> =
-        history.iter().filter(|h| h.period.year == result.period.year && h.period <= result.period).collect();
+    let mut periods: Vec<&PeriodResult> = history
+        .iter()
+        .filter(|h| h.period.year == result.period.year && h.period <= result.period)
+        .collect();
     periods.retain(|h| h.period != result.period);
     periods.push(result);
     periods.sort_by_key(|h| h.period);
@@ -193,12 +223,18 @@ fn plan(cfg: &Config, result: &PeriodResult, history: &[PeriodResult]) -> Vec<Jo
         let growth_chart = |gs: Vec<(String, Vec<&ResultRow>)>| GrowthChart {
             title: title.clone(),
             subtitle: subtitle.clone(),
-            groups: gs.into_iter().map(|(g, rs)| (g, rs.into_iter().map(bar_of).collect())).collect(),
+            groups: gs
+                .into_iter()
+                .map(|(g, rs)| (g, rs.into_iter().map(bar_of).collect()))
+                .collect(),
             city: city_growth,
             city_label: city_label.clone(),
         };
         if n_units <= MAX_UNITS_PER_FILE {
-            jobs.push(Job { file: file_name(&format!("{}增速", ind.name)), chart: Chart::Growth(growth_chart(groups.clone())) });
+            jobs.push(Job {
+                file: file_name(&format!("{}增速", ind.name)),
+                chart: Chart::Growth(growth_chart(groups.clone())),
+            });
         } else {
             for g in &groups {
                 jobs.push(Job {
@@ -215,7 +251,10 @@ fn plan(cfg: &Config, result: &PeriodResult, history: &[PeriodResult]) -> Vec<Jo
                 series: rs
                     .iter()
                     .map(|r| {
-                        let ranks = periods.iter().map(|h| h.row(&r.unit, &ind.name).and_then(|x| x.growth_rank)).collect();
+                        let ranks = periods
+                            .iter()
+                            .map(|h| h.row(&r.unit, &ind.name).and_then(|x| x.growth_rank))
+                            .collect();
                         (r.unit.clone(), ranks)
                     })
                     .collect(),
@@ -225,13 +264,21 @@ fn plan(cfg: &Config, result: &PeriodResult, history: &[PeriodResult]) -> Vec<Jo
         if panels.len() <= MAX_PANELS_PER_FILE && n_units <= MAX_UNITS_PER_FILE {
             jobs.push(Job {
                 file: file_name(&format!("{}增速位次走势", ind.name)),
-                chart: Chart::Trend(TrendChart { title: trend_title, xs: xs.clone(), panels }),
+                chart: Chart::Trend(TrendChart {
+                    title: trend_title,
+                    xs: xs.clone(),
+                    panels,
+                }),
             });
         } else {
             for p in panels {
                 jobs.push(Job {
                     file: file_name(&format!("{}增速位次走势({})", ind.name, p.group)),
-                    chart: Chart::Trend(TrendChart { title: trend_title.clone(), xs: xs.clone(), panels: vec![p] }),
+                    chart: Chart::Trend(TrendChart {
+                        title: trend_title.clone(),
+                        xs: xs.clone(),
+                        panels: vec![p],
+                    }),
                 });
             }
         }
@@ -253,6 +300,33 @@ enum Align {
     Left,
     Center,
     Right,
+}
+
+/// Texts to draw over the shapes, in pixel coordinates.
+#[derive(Default)]
+struct Texts(Vec<TextOp>);
+
+struct TextOp {
+    s: String,
+    em: f32,
+    x: f32,
+    /// vertical centre
+    y: f32,
+    align: Align,
+    colour: RGBColor,
+}
+
+impl Texts {
+    fn add(&mut self, s: &str, em: f32, x: f32, y: f32, align: Align, colour: RGBColor) {
+        self.0.push(TextOp {
+            s: s.to_string(),
+            em,
+            x,
+            y,
+            align,
+            colour,
+        });
+    }
 }
 
 const BLACK_T: RGBColor = RGBColor(0x20, 0x20, 0x20);
@@ -310,43 +384,50 @@ impl Ctx {
         w
     }
 
-    /// Draw `s` with its vertical centre at `y`, anchored at `x` by `align`.
-    fn text(&self, area: &Area, s: &str, em: f32, x: f32, y: f32, align: Align, colour: RGBColor) -> Result<(), String> {
-        let scale = self.scale(em);
-        let f = self.font.as_scaled(scale);
-        let w = self.width(s, em);
-        let mut caret = match align {
-            Align::Left => x,
-            Align::Center => x - w / 2.0,
-            Align::Right => x - w,
-        };
-        // Centre the em box (CJK glyphs fill it) on y: baseline at y + 0.38 em.
-        let baseline = y + 0.38 * em;
-        let _ = f.ascent();
-        let mut prev = None;
-        let mut err = None;
-        for c in s.chars() {
-            let id = f.glyph_id(c);
-            if let Some(p) = prev {
-                caret += f.kern(p, id);
-            }
-            let glyph = id.with_scale_and_position(scale, point(caret, baseline));
-            if let Some(og) = self.font.outline_glyph(glyph) {
-                let b = og.px_bounds();
-                og.draw(|gx, gy, cov| {
-                    if cov > 0.01 && err.is_none() {
-                        let px = (b.min.x as i32 + gx as i32, b.min.y as i32 + gy as i32);
-                        let colour = RGBAColor(colour.0, colour.1, colour.2, f64::from(cov.min(1.0)));
-                        if let Err(e) = area.draw_pixel(px, &colour) {
-                            err = Some(e.to_string());
+    /// Draw the text layer into an RGB buffer: each glyph at its own pixel bounds, advancing
+    /// by its advance width (with kerning), blended by coverage.
+    fn rasterize(&self, tx: &Texts, buf: &mut [u8], w: u32, h: u32) {
+        for op in &tx.0 {
+            let scale = self.scale(op.em);
+            let f = self.font.as_scaled(scale);
+            let width = self.width(&op.s, op.em);
+            let mut caret = match op.align {
+                Align::Left => op.x,
+                Align::Center => op.x - width / 2.0,
+                Align::Right => op.x - width,
+            };
+            // Centre the em box (CJK glyphs fill it) on y: baseline at y + 0.38 em.
+            let baseline = op.y + 0.38 * op.em;
+            let mut prev = None;
+            let RGBColor(r, g, b) = op.colour;
+            for c in op.s.chars() {
+                let id = f.glyph_id(c);
+                if let Some(p) = prev {
+                    caret += f.kern(p, id);
+                }
+                let glyph = id.with_scale_and_position(scale, point(caret, baseline));
+                if let Some(og) = self.font.outline_glyph(glyph) {
+                    let bb = og.px_bounds();
+                    og.draw(|gx, gy, cov| {
+                        let (x, y) = (
+                            bb.min.x as i64 + i64::from(gx),
+                            bb.min.y as i64 + i64::from(gy),
+                        );
+                        if cov <= 0.0 || x < 0 || y < 0 || x >= i64::from(w) || y >= i64::from(h) {
+                            return;
                         }
-                    }
-                });
+                        let a = cov.min(1.0);
+                        let i = (y as usize * w as usize + x as usize) * 3;
+                        for (k, v) in [r, g, b].into_iter().enumerate() {
+                            let old = f32::from(buf[i + k]);
+                            buf[i + k] = (old + (f32::from(v) - old) * a).round() as u8;
+                        }
+                    });
+                }
+                caret += f.h_advance(id);
+                prev = Some(id);
             }
-            caret += f.h_advance(id);
-            prev = Some(id);
         }
-        err.map_or(Ok(()), Err)
     }
 
     /// Split `s` into lines no wider than `max_w` (CJK text breaks anywhere), at most `max_lines`.
@@ -382,9 +463,36 @@ fn e2s<E: std::fmt::Display>(e: E) -> String {
 }
 
 fn render(job: &Job, ctx: &Ctx, path: &Path) -> Result<(), String> {
-    let root = BitMapBackend::new(path, size(job)).into_drawing_area();
-    draw(job, ctx, &root)?;
-    root.present().map_err(e2s)
+    let (w, h) = size(job);
+    let buf = paint(job, ctx)?;
+    write_png(path, &buf, w, h)
+}
+
+/// The chart as RGB pixels: shapes by plotters, then the text layer on top.
+fn paint(job: &Job, ctx: &Ctx) -> Result<Vec<u8>, String> {
+    let (w, h) = size(job);
+    let mut buf = vec![255u8; w as usize * h as usize * 3];
+    let mut tx = Texts::default();
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        draw(job, ctx, &root, &mut tx)?;
+        root.present().map_err(e2s)?;
+    }
+    ctx.rasterize(&tx, &mut buf, w, h);
+    Ok(buf)
+}
+
+/// PNG, fast deflate (the charts are mostly flat colour: small files anyway).
+fn write_png(path: &Path, buf: &[u8], w: u32, h: u32) -> Result<(), String> {
+    let file = std::fs::File::create(path).map_err(e2s)?;
+    let mut enc = png::Encoder::new(std::io::BufWriter::new(file), w, h);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_compression(png::Compression::Fast);
+    enc.set_filter(png::FilterType::Sub);
+    let mut writer = enc.write_header().map_err(e2s)?;
+    writer.write_image_data(buf).map_err(e2s)?;
+    writer.finish().map_err(e2s)
 }
 
 fn size(job: &Job) -> (u32, u32) {
@@ -394,10 +502,10 @@ fn size(job: &Job) -> (u32, u32) {
     }
 }
 
-fn draw(job: &Job, ctx: &Ctx, root: &Area) -> Result<(), String> {
+fn draw(job: &Job, ctx: &Ctx, root: &Area, tx: &mut Texts) -> Result<(), String> {
     match &job.chart {
-        Chart::Growth(g) => draw_growth(g, ctx, root),
-        Chart::Trend(t) => draw_trend(t, ctx, root),
+        Chart::Growth(g) => draw_growth(g, ctx, root, tx),
+        Chart::Trend(t) => draw_trend(t, ctx, root, tx),
     }
 }
 
@@ -406,20 +514,39 @@ fn ticks(lo: f64, hi: f64, n: usize) -> (f64, f64, f64) {
     let span = (hi - lo).max(1e-9);
     let raw = span / n.max(1) as f64;
     let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
     ((lo / step).floor() * step, (hi / step).ceil() * step, step)
 }
 
 fn fmt_tick(v: f64, step: f64) -> String {
     let v = if v.abs() < step * 1e-6 { 0.0 } else { v };
-    if step.fract().abs() < 1e-9 && v.fract().abs() < 1e-9 { format!("{v:.0}") } else { format!("{v:.1}") }
+    if step.fract().abs() < 1e-9 && v.fract().abs() < 1e-9 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
 }
 
-fn dashed_hline(area: &Area, x0: i32, x1: i32, y: i32, colour: RGBColor, width: u32) -> Result<(), String> {
+fn dashed_hline(
+    area: &Area,
+    x0: i32,
+    x1: i32,
+    y: i32,
+    colour: RGBColor,
+    width: u32,
+) -> Result<(), String> {
     let mut x = x0;
     while x < x1 {
         let e = (x + 10).min(x1);
-        area.draw(&PathElement::new(vec![(x, y), (e, y)], colour.stroke_width(width))).map_err(e2s)?;
+        area.draw(&PathElement::new(
+            vec![(x, y), (e, y)],
+            colour.stroke_width(width),
+        ))
+        .map_err(e2s)?;
         x += 16;
     }
     Ok(())
@@ -438,7 +565,7 @@ fn growth_size(g: &GrowthChart) -> (u32, u32) {
     ((G_LEFT + plot_w + G_RIGHT).clamp(900, MAX_WIDTH), 560)
 }
 
-fn draw_growth(g: &GrowthChart, ctx: &Ctx, root: &Area) -> Result<(), String> {
+fn draw_growth(g: &GrowthChart, ctx: &Ctx, root: &Area, tx: &mut Texts) -> Result<(), String> {
     let n: usize = g.groups.iter().map(|(_, b)| b.len()).sum();
     let gaps = g.groups.len().saturating_sub(1);
     let (left, right, top, bottom) = (G_LEFT, G_RIGHT, 84u32, 100u32);
@@ -448,7 +575,12 @@ fn draw_growth(g: &GrowthChart, ctx: &Ctx, root: &Area) -> Result<(), String> {
     let slot_f = plot_w as f32 / (n as f32 + gaps as f32 * 0.5).max(1.0);
     let labels_on = slot_f >= 40.0;
 
-    let vals: Vec<f64> = g.groups.iter().flat_map(|(_, b)| b.iter().filter_map(|b| b.growth)).chain(g.city).collect();
+    let vals: Vec<f64> = g
+        .groups
+        .iter()
+        .flat_map(|(_, b)| b.iter().filter_map(|b| b.growth))
+        .chain(g.city)
+        .collect();
     let lo = vals.iter().copied().fold(0.0f64, f64::min);
     let hi = vals.iter().copied().fold(0.0f64, f64::max);
     let pad = ((hi - lo) * 0.12).max(1.0);
@@ -463,7 +595,11 @@ fn draw_growth(g: &GrowthChart, ctx: &Ctx, root: &Area) -> Result<(), String> {
     let mut tick_labels = Vec::new();
     while v <= hi_t + step * 1e-6 {
         let y = y_of(v).round() as i32;
-        root.draw(&PathElement::new(vec![(pl as i32, y), (pr as i32, y)], GRID.stroke_width(1))).map_err(e2s)?;
+        root.draw(&PathElement::new(
+            vec![(pl as i32, y), (pr as i32, y)],
+            GRID.stroke_width(1),
+        ))
+        .map_err(e2s)?;
         tick_labels.push((fmt_tick(v, step), y));
         v += step;
     }
@@ -484,7 +620,13 @@ fn draw_growth(g: &GrowthChart, ctx: &Ctx, root: &Area) -> Result<(), String> {
                     let yv = y_of(gv);
                     let (y0, y1) = if yv < zero { (yv, zero) } else { (zero, yv) };
                     root.draw(&Rectangle::new(
-                        [((cx - bw / 2.0) as i32, y0.round() as i32), ((cx + bw / 2.0) as i32, y1.round().max(y0.round() + 1.0) as i32)],
+                        [
+                            ((cx - bw / 2.0) as i32, y0.round() as i32),
+                            (
+                                (cx + bw / 2.0) as i32,
+                                y1.round().max(y0.round() + 1.0) as i32,
+                            ),
+                        ],
                         colour.filled(),
                     ))
                     .map_err(e2s)?;
@@ -500,7 +642,13 @@ fn draw_growth(g: &GrowthChart, ctx: &Ctx, root: &Area) -> Result<(), String> {
                 }
                 None if labels_on => {
                     for (i, l) in b.labels.iter().enumerate() {
-                        label_jobs.push((l.clone(), label_em, cx, zero - 10.0 - i as f32 * (label_em + 3.0), GREY_T));
+                        label_jobs.push((
+                            l.clone(),
+                            label_em,
+                            cx,
+                            zero - 10.0 - i as f32 * (label_em + 3.0),
+                            GREY_T,
+                        ));
                     }
                 }
                 None => {}
@@ -510,37 +658,72 @@ fn draw_growth(g: &GrowthChart, ctx: &Ctx, root: &Area) -> Result<(), String> {
         group_spans.push((gname, gx0, x));
         if gi + 1 < g.groups.len() {
             let sx = (x + slot_f / 4.0).round() as i32;
-            root.draw(&PathElement::new(vec![(sx, pt as i32), (sx, height as i32 - 8)], GRID.stroke_width(1))).map_err(e2s)?;
+            root.draw(&PathElement::new(
+                vec![(sx, pt as i32), (sx, height as i32 - 8)],
+                GRID.stroke_width(1),
+            ))
+            .map_err(e2s)?;
             x += slot_f / 2.0;
         }
     }
     // Axes.
-    root.draw(&PathElement::new(vec![(pl as i32, pt as i32), (pl as i32, pb as i32)], AXIS.stroke_width(1))).map_err(e2s)?;
-    root.draw(&PathElement::new(vec![(pl as i32, zero.round() as i32), (pr as i32, zero.round() as i32)], AXIS.stroke_width(1)))
-        .map_err(e2s)?;
+    root.draw(&PathElement::new(
+        vec![(pl as i32, pt as i32), (pl as i32, pb as i32)],
+        AXIS.stroke_width(1),
+    ))
+    .map_err(e2s)?;
+    root.draw(&PathElement::new(
+        vec![
+            (pl as i32, zero.round() as i32),
+            (pr as i32, zero.round() as i32),
+        ],
+        AXIS.stroke_width(1),
+    ))
+    .map_err(e2s)?;
     // City line.
     if let Some(c) = g.city {
         let y = y_of(c).round() as i32;
         dashed_hline(root, pl as i32, pr as i32, y, CITY, 2)?;
-        ctx.text(root, &g.city_label, 14.0, pr + 6.0, y as f32, Align::Left, CITY)?;
+        tx.add(&g.city_label, 14.0, pr + 6.0, y as f32, Align::Left, CITY);
     }
 
     // Texts.
-    ctx.text(root, &g.title, 22.0, width as f32 / 2.0, 26.0, Align::Center, BLACK_T)?;
-    ctx.text(root, &g.subtitle, 15.0, width as f32 / 2.0, 54.0, Align::Center, GREY_T)?;
-    ctx.text(root, "%", 13.0, pl - 8.0, pt - 16.0, Align::Right, GREY_T)?;
+    tx.add(
+        &g.title,
+        22.0,
+        width as f32 / 2.0,
+        26.0,
+        Align::Center,
+        BLACK_T,
+    );
+    tx.add(
+        &g.subtitle,
+        15.0,
+        width as f32 / 2.0,
+        54.0,
+        Align::Center,
+        GREY_T,
+    );
+    tx.add("%", 13.0, pl - 8.0, pt - 16.0, Align::Right, GREY_T);
     for (t, y) in &tick_labels {
-        ctx.text(root, t, 13.0, pl - 8.0, *y as f32, Align::Right, GREY_T)?;
+        tx.add(t, 13.0, pl - 8.0, *y as f32, Align::Right, GREY_T);
     }
     for (t, em, x, y, c) in &label_jobs {
-        ctx.text(root, t, *em, *x, *y, Align::Center, *c)?;
+        tx.add(t, *em, *x, *y, Align::Center, *c);
     }
     if labels_on {
         let mut x = pl;
         for (gi, (_, bars)) in g.groups.iter().enumerate() {
             for b in bars {
                 for (i, line) in ctx.wrap(&b.unit, 14.0, slot_f - 6.0, 2).iter().enumerate() {
-                    ctx.text(root, line, 14.0, x + slot_f / 2.0, pb + 16.0 + i as f32 * 18.0, Align::Center, BLACK_T)?;
+                    tx.add(
+                        line,
+                        14.0,
+                        x + slot_f / 2.0,
+                        pb + 16.0 + i as f32 * 18.0,
+                        Align::Center,
+                        BLACK_T,
+                    );
                 }
                 x += slot_f;
             }
@@ -552,11 +735,21 @@ fn draw_growth(g: &GrowthChart, ctx: &Ctx, root: &Area) -> Result<(), String> {
     for (gi, (name, x0, x1)) in group_spans.iter().enumerate() {
         let colour = GROUP_COLOURS[gi % GROUP_COLOURS.len()];
         let y = height as f32 - 22.0;
-        root.draw(&PathElement::new(vec![(*x0 as i32 + 4, y as i32 - 14), (*x1 as i32 - 4, y as i32 - 14)], colour.stroke_width(2)))
-            .map_err(e2s)?;
+        root.draw(&PathElement::new(
+            vec![
+                (*x0 as i32 + 4, y as i32 - 14),
+                (*x1 as i32 - 4, y as i32 - 14),
+            ],
+            colour.stroke_width(2),
+        ))
+        .map_err(e2s)?;
         let w = (x1 - x0).max(40.0);
-        let line = ctx.wrap(name, 15.0, w, 1).into_iter().next().unwrap_or_default();
-        ctx.text(root, &line, 15.0, (x0 + x1) / 2.0, y, Align::Center, colour)?;
+        let line = ctx
+            .wrap(name, 15.0, w, 1)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        tx.add(&line, 15.0, (x0 + x1) / 2.0, y, Align::Center, colour);
     }
     Ok(())
 }
@@ -569,46 +762,94 @@ fn panel_h(p: &Panel) -> u32 {
 }
 
 fn trend_size(t: &TrendChart) -> (u32, u32) {
-    (1000, T_TITLE_H + t.panels.iter().map(panel_h).sum::<u32>() + 10)
+    (
+        1000,
+        T_TITLE_H + t.panels.iter().map(panel_h).sum::<u32>() + 10,
+    )
 }
 
-fn draw_trend(t: &TrendChart, ctx: &Ctx, root: &Area) -> Result<(), String> {
+fn draw_trend(t: &TrendChart, ctx: &Ctx, root: &Area, tx: &mut Texts) -> Result<(), String> {
     let (width, _) = root.dim_in_pixel();
     let (left, legend_w, title_h) = (70u32, 190u32, T_TITLE_H);
     root.fill(&WHITE).map_err(e2s)?;
-    ctx.text(root, &t.title, 22.0, width as f32 / 2.0, 28.0, Align::Center, BLACK_T)?;
+    tx.add(
+        &t.title,
+        22.0,
+        width as f32 / 2.0,
+        28.0,
+        Align::Center,
+        BLACK_T,
+    );
 
     let n = t.xs.len().max(1);
     let (pl, pr) = (left as f32, (width - legend_w) as f32);
     let x_of = |i: usize| -> f32 {
-        if n == 1 { (pl + pr) / 2.0 } else { pl + 30.0 + (pr - pl - 60.0) * i as f32 / (n - 1) as f32 }
+        if n == 1 {
+            (pl + pr) / 2.0
+        } else {
+            pl + 30.0 + (pr - pl - 60.0) * i as f32 / (n - 1) as f32
+        }
     };
     let mut top = title_h as f32;
     for p in &t.panels {
         let h = panel_h(p) as f32;
         let (pt, pb) = (top + 40.0, top + h - 44.0);
-        let max_rank = p.series.iter().flat_map(|(_, r)| r.iter().flatten().copied()).max().unwrap_or(1).max(p.series.len() as u32).max(1);
+        let max_rank = p
+            .series
+            .iter()
+            .flat_map(|(_, r)| r.iter().flatten().copied())
+            .max()
+            .unwrap_or(1)
+            .max(p.series.len() as u32)
+            .max(1);
         let y_of = |r: u32| -> f32 {
-            if max_rank == 1 { (pt + pb) / 2.0 } else { pt + (pb - pt) * (r - 1) as f32 / (max_rank - 1) as f32 }
+            if max_rank == 1 {
+                (pt + pb) / 2.0
+            } else {
+                pt + (pb - pt) * (r - 1) as f32 / (max_rank - 1) as f32
+            }
         };
-        ctx.text(root, &p.group, 16.0, pl, top + 16.0, Align::Left, BLACK_T)?;
-        ctx.text(root, "位次", 13.0, pl - 10.0, top + 16.0, Align::Right, GREY_T)?;
+        tx.add(&p.group, 16.0, pl, top + 16.0, Align::Left, BLACK_T);
+        tx.add("位次", 13.0, pl - 10.0, top + 16.0, Align::Right, GREY_T);
         // Grid: a line per rank (thinned out when there are many).
         let every = (max_rank as usize).div_ceil(20).max(1) as u32;
         for r in (1..=max_rank).filter(|r| (r - 1) % every == 0 || *r == max_rank) {
             let y = y_of(r).round() as i32;
-            root.draw(&PathElement::new(vec![(pl as i32, y), (pr as i32, y)], GRID.stroke_width(1))).map_err(e2s)?;
-            ctx.text(root, &r.to_string(), 13.0, pl - 10.0, y as f32, Align::Right, GREY_T)?;
+            root.draw(&PathElement::new(
+                vec![(pl as i32, y), (pr as i32, y)],
+                GRID.stroke_width(1),
+            ))
+            .map_err(e2s)?;
+            tx.add(
+                &r.to_string(),
+                13.0,
+                pl - 10.0,
+                y as f32,
+                Align::Right,
+                GREY_T,
+            );
         }
-        root.draw(&PathElement::new(vec![(pl as i32, pt as i32 - 10), (pl as i32, pb as i32 + 10)], AXIS.stroke_width(1))).map_err(e2s)?;
+        root.draw(&PathElement::new(
+            vec![(pl as i32, pt as i32 - 10), (pl as i32, pb as i32 + 10)],
+            AXIS.stroke_width(1),
+        ))
+        .map_err(e2s)?;
         let ya = pb as i32 + 14;
-        root.draw(&PathElement::new(vec![(pl as i32, ya), (pr as i32, ya)], AXIS.stroke_width(1))).map_err(e2s)?;
+        root.draw(&PathElement::new(
+            vec![(pl as i32, ya), (pr as i32, ya)],
+            AXIS.stroke_width(1),
+        ))
+        .map_err(e2s)?;
         let label_every = n.div_ceil(12).max(1);
         for (i, xl) in t.xs.iter().enumerate() {
             let x = x_of(i);
-            root.draw(&PathElement::new(vec![(x as i32, ya), (x as i32, ya + 4)], AXIS.stroke_width(1))).map_err(e2s)?;
+            root.draw(&PathElement::new(
+                vec![(x as i32, ya), (x as i32, ya + 4)],
+                AXIS.stroke_width(1),
+            ))
+            .map_err(e2s)?;
             if i % label_every == 0 || i + 1 == n {
-                ctx.text(root, xl, 13.0, x, ya as f32 + 14.0, Align::Center, GREY_T)?;
+                tx.add(xl, 13.0, x, ya as f32 + 14.0, Align::Center, GREY_T);
             }
         }
         // Lines, then markers.
@@ -622,27 +863,47 @@ fn draw_trend(t: &TrendChart, ctx: &Ctx, root: &Area) -> Result<(), String> {
                     Some(r) => seg.push((x_of(i).round() as i32, y_of(*r).round() as i32)),
                     None => {
                         if seg.len() > 1 {
-                            root.draw(&PathElement::new(seg.clone(), colour.stroke_width(2))).map_err(e2s)?;
+                            root.draw(&PathElement::new(seg.clone(), colour.stroke_width(2)))
+                                .map_err(e2s)?;
                         }
                         seg.clear();
                     }
                 }
             }
             if seg.len() > 1 {
-                root.draw(&PathElement::new(seg.clone(), colour.stroke_width(2))).map_err(e2s)?;
+                root.draw(&PathElement::new(seg.clone(), colour.stroke_width(2)))
+                    .map_err(e2s)?;
             }
             for (i, r) in ranks.iter().enumerate() {
                 if let Some(r) = r {
-                    root.draw(&Circle::new((x_of(i).round() as i32, y_of(*r).round() as i32), 4, colour.filled())).map_err(e2s)?;
+                    root.draw(&Circle::new(
+                        (x_of(i).round() as i32, y_of(*r).round() as i32),
+                        4,
+                        colour.filled(),
+                    ))
+                    .map_err(e2s)?;
                 }
             }
             if si < legend_rows {
                 let ly = top + 30.0 + si as f32 * 20.0;
                 let lx = pr + 20.0;
-                root.draw(&PathElement::new(vec![(lx as i32, ly as i32), (lx as i32 + 22, ly as i32)], colour.stroke_width(2))).map_err(e2s)?;
-                root.draw(&Circle::new((lx as i32 + 11, ly as i32), 3, colour.filled())).map_err(e2s)?;
-                let name = ctx.wrap(unit, 13.0, legend_w as f32 - 50.0, 1).into_iter().next().unwrap_or_default();
-                ctx.text(root, &name, 13.0, lx + 28.0, ly, Align::Left, BLACK_T)?;
+                root.draw(&PathElement::new(
+                    vec![(lx as i32, ly as i32), (lx as i32 + 22, ly as i32)],
+                    colour.stroke_width(2),
+                ))
+                .map_err(e2s)?;
+                root.draw(&Circle::new(
+                    (lx as i32 + 11, ly as i32),
+                    3,
+                    colour.filled(),
+                ))
+                .map_err(e2s)?;
+                let name = ctx
+                    .wrap(unit, 13.0, legend_w as f32 - 50.0, 1)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default();
+                tx.add(&name, 13.0, lx + 28.0, ly, Align::Left, BLACK_T);
             }
         }
         top += h;
@@ -658,7 +919,8 @@ pub(crate) mod tests {
 
     fn png_size(bytes: &[u8]) -> (u32, u32) {
         assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
-        let be = |o: usize| u32::from_be_bytes([bytes[o], bytes[o + 1], bytes[o + 2], bytes[o + 3]]);
+        let be =
+            |o: usize| u32::from_be_bytes([bytes[o], bytes[o + 1], bytes[o + 2], bytes[o + 3]]);
         (be(16), be(20))
     }
 
@@ -671,7 +933,10 @@ pub(crate) mod tests {
         eprintln!("{} charts in {:?}", files.len(), t.elapsed());
         assert_eq!(files.len(), 2 * cfg.indicators.len());
         for ind in &cfg.indicators {
-            for (stem, w) in [(format!("{}增速", ind.name), 900), (format!("{}增速位次走势", ind.name), 1000)] {
+            for (stem, w) in [
+                (format!("{}增速", ind.name), 900),
+                (format!("{}增速位次走势", ind.name), 1000),
+            ] {
                 let p = dir.path().join("charts").join(format!("{stem}.png"));
                 assert!(files.contains(&p), "{}", p.display());
                 let bytes = std::fs::read(&p).unwrap();
@@ -680,27 +945,33 @@ pub(crate) mod tests {
                 assert!(bytes.len() > 3000, "{stem}: {} bytes — blank?", bytes.len());
             }
         }
-        // Not blank: the same drawing in memory has ink (text and bars), several colours.
-        let ctx = Ctx::new(fonts::embedded().unwrap());
-        for job in plan(&cfg, &result, &history) {
-            let img = pixels(&job, &ctx);
-            let ink = img.iter().filter(|p| **p != [255, 255, 255]).count();
-            assert!(ink > 2000, "{}: {ink} non-white pixels", job.file);
-            let colours: std::collections::HashSet<_> = img.iter().collect();
-            assert!(colours.len() > 10, "{}", job.file);
+        // Not blank: decoded, the pixels have ink (bars, text) in several colours, and the
+        // text is drawn (dark grey pixels in the title band).
+        for f in &files {
+            let (w, h, px) = decode(f);
+            assert_eq!(px.len(), (w * h * 3) as usize);
+            let pixels: Vec<&[u8]> = px.chunks(3).collect();
+            let ink = pixels.iter().filter(|p| **p != [255, 255, 255]).count();
+            assert!(ink > 2000, "{}: {ink} non-white pixels", f.display());
+            let colours: std::collections::HashSet<_> = pixels.iter().collect();
+            assert!(colours.len() > 10, "{}", f.display());
+            let title_ink = pixels[..(w * 45) as usize]
+                .iter()
+                .filter(|p| p[0] < 128)
+                .count();
+            assert!(title_ink > 200, "{}: title not drawn", f.display());
         }
     }
 
-    /// The chart drawn into memory by the same code that writes the file.
-    fn pixels(job: &Job, ctx: &Ctx) -> Vec<[u8; 3]> {
-        let (w, h) = size(job);
-        let mut buf = vec![0u8; (w * h * 3) as usize];
-        {
-            let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
-            draw(job, ctx, &root).unwrap();
-            root.present().unwrap();
-        }
-        buf.chunks(3).map(|c| [c[0], c[1], c[2]]).collect()
+    /// Decode a PNG written by `write`.
+    fn decode(path: &Path) -> (u32, u32, Vec<u8>) {
+        let dec = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+        let mut reader = dec.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!(info.color_type, png::ColorType::Rgb);
+        buf.truncate(info.buffer_size());
+        (info.width, info.height, buf)
     }
 
     #[test]
@@ -711,20 +982,36 @@ pub(crate) mod tests {
             r.unit = "𠀀县".into();
         }
         let dir = tempfile::tempdir().unwrap();
-        let e = write(&cfg, &result, &history, dir.path()).unwrap_err().to_string();
+        let e = write(&cfg, &result, &history, dir.path())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("𠀀") && e.contains("font = "), "{e}");
-        assert!(!dir.path().join("charts").exists() || std::fs::read_dir(dir.path().join("charts")).unwrap().next().is_none());
+        assert!(
+            !dir.path().join("charts").exists()
+                || std::fs::read_dir(dir.path().join("charts"))
+                    .unwrap()
+                    .next()
+                    .is_none()
+        );
     }
 
     #[test]
     fn fixed_texts_and_default_configuration_are_covered() {
         let f = fonts::embedded().unwrap();
         let cfg = Config::default_city();
-        let mut texts: Vec<String> = vec![FIXED_TEXT.to_string(), cfg.title.clone(), cfg.city.clone()];
-        texts.extend(cfg.units.iter().flat_map(|u| std::iter::once(u.name.clone()).chain(u.aliases.clone())));
+        let mut texts: Vec<String> =
+            vec![FIXED_TEXT.to_string(), cfg.title.clone(), cfg.city.clone()];
+        texts.extend(
+            cfg.units
+                .iter()
+                .flat_map(|u| std::iter::once(u.name.clone()).chain(u.aliases.clone())),
+        );
         texts.extend(cfg.groups.clone());
         texts.extend(cfg.indicators.iter().map(|i| i.name.clone()));
-        assert_eq!(fonts::missing_chars(&f, texts.iter().map(|s| s.as_str())), Vec::<char>::new());
+        assert_eq!(
+            fonts::missing_chars(&f, texts.iter().map(|s| s.as_str())),
+            Vec::<char>::new()
+        );
     }
 
     #[test]
@@ -734,21 +1021,49 @@ pub(crate) mod tests {
         cfg.units.clear();
         for i in 0..130 {
             let g = if i < 70 { "甲组" } else { "乙组" };
-            cfg.units.push(crate::config::UnitConfig { name: format!("单位{i}"), aliases: vec![], group: g.into() });
+            cfg.units.push(crate::config::UnitConfig {
+                name: format!("单位{i}"),
+                aliases: vec![],
+                group: g.into(),
+            });
         }
         cfg.groups = vec!["甲组".into(), "乙组".into()];
         cfg.indicators.truncate(1);
         let ind = cfg.indicators[0].name.clone();
         let period: Period = "2015-07".parse().unwrap();
-        rows.push(crate::bulletin::tests::row("全市", true, None, &ind, Some("5.0"), Status::Normal, None));
+        rows.push(crate::bulletin::tests::row(
+            "全市",
+            true,
+            None,
+            &ind,
+            Some("5.0"),
+            Status::Normal,
+            None,
+        ));
         for (i, u) in cfg.units.iter().enumerate() {
             let g = format!("{}.0", i as i64 - 60);
-            rows.push(crate::bulletin::tests::row(&u.name, false, Some(&u.group), &ind, Some(&g), Status::Normal, Some(i as u32 % 70 + 1)));
+            rows.push(crate::bulletin::tests::row(
+                &u.name,
+                false,
+                Some(&u.group),
+                &ind,
+                Some(&g),
+                Status::Normal,
+                Some(i as u32 % 70 + 1),
+            ));
         }
-        let result = PeriodResult { period, rows, previous: None, warnings: vec![] };
+        let result = PeriodResult {
+            period,
+            rows,
+            previous: None,
+            warnings: vec![],
+        };
         let dir = tempfile::tempdir().unwrap();
         let files = write(&cfg, &result, std::slice::from_ref(&result), dir.path()).unwrap();
-        let names: Vec<String> = files.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+        let names: Vec<String> = files
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
         assert_eq!(names.len(), 4, "{names:?}");
         assert!(names.contains(&format!("{ind}增速(甲组).png")), "{names:?}");
     }

@@ -24,13 +24,22 @@ pub fn load(cfg: &Config) -> Result<FontArc> {
         return embedded();
     };
     let what = format!("font {}", path.display());
-    let meta = std::fs::metadata(path).map_err(|e| Error::output(&what, format!("cannot read the font file: {e}")))?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Error::output(&what, format!("cannot read the font file: {e}")))?;
     if meta.len() > MAX_FONT_BYTES {
-        return Err(Error::output(&what, format!("font file too large ({} bytes)", meta.len())));
+        return Err(Error::output(
+            &what,
+            format!("font file too large ({} bytes)", meta.len()),
+        ));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::output(&what, format!("cannot read the font file: {e}")))?;
-    FontArc::try_from_vec(bytes)
-        .map_err(|e| Error::output(&what, format!("not a TrueType/OpenType font ({e}); give a .ttf or .otf file")))
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::output(&what, format!("cannot read the font file: {e}")))?;
+    FontArc::try_from_vec(bytes).map_err(|e| {
+        Error::output(
+            &what,
+            format!("not a TrueType/OpenType font ({e}); give a .ttf or .otf file"),
+        )
+    })
 }
 
 /// Characters of `text` the font has no glyph for (whitespace and control characters are
@@ -53,8 +62,16 @@ pub fn missing_chars<'a>(font: &FontArc, texts: impl IntoIterator<Item = &'a str
 
 /// An error naming the missing characters and how to fix it.
 pub fn missing_error(cfg: &Config, missing: &[char]) -> Error {
-    let list: String = missing.iter().take(50).map(|c| format!("「{c}」(U+{:04X}) ", *c as u32)).collect();
-    let more = if missing.len() > 50 { format!("… ({} in all) ", missing.len()) } else { String::new() };
+    let list: String = missing
+        .iter()
+        .take(50)
+        .map(|c| format!("「{c}」(U+{:04X}) ", *c as u32))
+        .collect();
+    let more = if missing.len() > 50 {
+        format!("… ({} in all) ", missing.len())
+    } else {
+        String::new()
+    };
     let which = match &cfg.font {
         Some(p) => format!("the configured font {}", p.display()),
         None => "the embedded font (Noto Sans CJK SC, GB2312 subset)".to_string(),
@@ -85,7 +102,11 @@ mod tests {
         assert_eq!(missing_chars(&f, [text]), Vec::<char>::new());
         let fixed = "、，。：（）％—↑↓0123456789.-+% 全市同比增长位次走势未报扭亏为盈由盈转亏减亏增亏无可比基数月倍";
         assert_eq!(missing_chars(&f, [fixed]), Vec::<char>::new());
-        assert_eq!(missing_chars(&f, ["齄鼾"]), Vec::<char>::new(), "GB2312 level 2");
+        assert_eq!(
+            missing_chars(&f, ["齄鼾"]),
+            Vec::<char>::new(),
+            "GB2312 level 2"
+        );
         // Not in GB2312 (CJK Extension B): reported, each once.
         assert_eq!(missing_chars(&f, ["𠀀a𠀀"]), vec!['𠀀']);
     }

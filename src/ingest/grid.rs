@@ -19,6 +19,8 @@ pub enum Value {
     Bool(bool),
     Date(String),
     Error(String),
+    /// A formula whose result was never saved (a file written by a program, not by Excel).
+    Formula(String),
 }
 
 #[derive(Debug, Default)]
@@ -132,6 +134,18 @@ pub fn load<RS: std::io::Read + std::io::Seek>(
                 let pf = percent.get(style).copied().unwrap_or(false);
                 if !grid.insert(r, c, from_ref(cell.get_value(), pf)) {
                     return Err(TOO_MANY_CELLS.into());
+                }
+            }
+            drop(reader);
+            // Formula cells give their saved result above; one without a saved result would
+            // read as empty, i.e. "not reported" — find those and say so instead.
+            let mut reader = x.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
+            while let Some(f) = reader.next_cell_with_formula().map_err(|e| e.to_string())? {
+                let (r, c) = f.pos;
+                if let (Some(formula), DataRef::Empty) = (f.formula, &f.value) {
+                    if r < MAX_ROWS && c < MAX_COLS && !grid.cells.contains_key(&(r, c)) {
+                        grid.cells.insert((r, c), Value::Formula(cut(&formula)));
+                    }
                 }
             }
         }

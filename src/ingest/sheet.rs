@@ -502,6 +502,14 @@ impl SheetReader<'_> {
                 self.error(row, col, format!("不是数字 (found a date/time {d}, expected a number; check the cell format)"));
                 return None;
             }
+            Some(Value::Formula(f)) => {
+                self.error(
+                    row,
+                    col,
+                    format!("公式没有计算结果 (the formula ={} has no saved result; open the file in Excel or WPS and save it, or type the number)", shorten(f, 60)),
+                );
+                return None;
+            }
             Some(Value::Error(e)) => {
                 self.error(row, col, format!("单元格错误 (the cell holds the error {e}; fix its formula or type the number)"));
                 return None;

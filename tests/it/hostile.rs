@@ -1,0 +1,191 @@
+//! Broken and hostile input (SPEC §6): refused with the file named, never a panic, bounded time
+//! and memory, nothing written.
+
+use crate::common::*;
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn check(root: &Path) -> (Option<i32>, String, Duration) {
+    let t = Instant::now();
+    let out = tongbao(root).args(["check", "--period", "2015-07", "--allow-missing"]).output().unwrap();
+    (out.status.code(), stderr_of(&out) + &stdout_of(&out), t.elapsed())
+}
+
+fn month(root: &Path) -> std::path::PathBuf {
+    root.join("data/2015-07")
+}
+
+#[test]
+fn a_stray_cell_at_the_last_row_and_column_is_ignored() {
+    let t = tempfile::tempdir().unwrap();
+    let mut cells = canonical("舞阳县", "2015年1-7月", &rows_for(1.0));
+    cells.push((1_048_575, 16_383, C::S("x")));
+    write_xlsx(&month(t.path()).join("舞阳县.xlsx"), &[("月报", cells)]);
+    let (code, out, took) = check(t.path());
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("舞阳县                        1000             900     6.0        1        1"), "{out}");
+    assert!(took < Duration::from_secs(20), "{took:?}");
+}
+
+#[test]
+fn a_cell_of_100000_characters_is_reported_short() {
+    let t = tempfile::tempdir().unwrap();
+    let mut cells = canonical("舞阳县", "2015年1-7月", &rows_for(1.0));
+    cells.push((4, 3, C::S("PLACEHOLDER")));
+    let path = month(t.path()).join("舞阳县.xlsx");
+    write_xlsx(&path, &[("月报", cells)]);
+    // Excel stops at 32,767 characters; a hostile file need not.
+    rewrite_part(&path, "xl/sharedStrings.xml", |x| x.replace("PLACEHOLDER", &("9".repeat(50_000) + &"字".repeat(50_000))));
+    let (code, out, _) = check(t.path());
+    assert_eq!(code, Some(2), "{out}");
+    let line = out.lines().find(|l| l.contains("舞阳县.xlsx!月报!D5")).expect(&out);
+    assert!(line.contains("不是数字") && line.chars().count() < 200, "{line}");
+}
+
+#[test]
+fn a_zip_bomb_is_refused_before_inflating() {
+    let t = tempfile::tempdir().unwrap();
+    let path = month(t.path()).join("舞阳县.xlsx");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    z.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+    let zeros = vec![b' '; 1 << 20];
+    for _ in 0..40 {
+        z.write_all(&zeros).unwrap();
+    }
+    z.finish().unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 1_000_000);
+    let (code, out, _) = check(t.path());
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("舞阳县.xlsx: 文件异常,疑似压缩炸弹"), "{out}");
+}
+
+#[test]
+fn damaged_empty_and_foreign_files_are_named() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = month(t.path());
+    write_xlsx(&dir.join("临颍县.xlsx"), &[("月报", canonical("临颍县", "2015年1-7月", &rows_for(1.0)))]);
+    let good = std::fs::read(dir.join("临颍县.xlsx")).unwrap();
+    std::fs::write(dir.join("舞阳县.xlsx"), &good[..good.len() / 2]).unwrap();
+    std::fs::write(dir.join("郾城区.xls"), b"").unwrap();
+    std::fs::write(dir.join("源汇区.ods"), b"PK\x03\x04garbage").unwrap();
+    std::fs::write(dir.join("说明.txt"), "not a spreadsheet, ignored").unwrap();
+    let (code, out, _) = check(t.path());
+    assert_eq!(code, Some(2), "{out}");
+    for f in ["舞阳县.xlsx: ", "郾城区.xls: ", "源汇区.ods: "] {
+        assert!(out.lines().any(|l| l.contains(f)), "{f} in {out}");
+    }
+    assert!(!out.contains("说明.txt"), "{out}");
+    assert!(!out.contains("panicked"), "{out}");
+}
+
+/// Rewrite one part of an xlsx package.
+fn rewrite_part(path: &Path, part: &str, f: impl Fn(String) -> String) {
+    let bytes = std::fs::read(path).unwrap();
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let mut e = zin.by_index(i).unwrap();
+        let name = e.name().unwrap().to_string();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut e, &mut data).unwrap();
+        if name == part {
+            data = f(String::from_utf8(data).unwrap()).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    std::fs::write(path, out.finish().unwrap().into_inner()).unwrap();
+}
+
+#[test]
+fn formulas_use_their_saved_result_or_are_named() {
+    let t = tempfile::tempdir().unwrap();
+    let path = month(t.path()).join("舞阳县.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("月报").unwrap();
+    for (r, c, v) in canonical("舞阳县", "2015年1-7月", &rows_for(1.0)) {
+        if let C::S(s) = v {
+            ws.write_string(r, c, s).unwrap();
+        } else if let C::T(s) = v {
+            ws.write_string(r, c, s).unwrap();
+        } else if let C::N(x) = v {
+            ws.write_number(r, c, x).unwrap();
+        }
+    }
+    ws.write_formula(3, 3, rust_xlsxwriter::Formula::new("=400+600.5").set_result("1000.5")).unwrap();
+    ws.write_formula(4, 3, rust_xlsxwriter::Formula::new("=SUM(C5:C5)*10")).unwrap();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    wb.save(&path).unwrap();
+    // Remove the saved result of the second formula, as a program that writes no results does.
+    rewrite_part(&path, "xl/worksheets/sheet1.xml", |x| {
+        let i = x.find("<f>SUM(C5:C5)*10</f>").unwrap();
+        let j = i + x[i..].find("</c>").unwrap();
+        format!("{}<f>SUM(C5:C5)*10</f>{}", &x[..i], &x[j..])
+    });
+    let (code, out, _) = check(t.path());
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("舞阳县.xlsx!月报!D5: 公式没有计算结果 (the formula =SUM(C5:C5)*10"), "{out}");
+    assert!(!out.contains("!D4"), "{out}");
+}
+
+#[test]
+fn dates_and_logical_values_where_numbers_belong() {
+    let t = tempfile::tempdir().unwrap();
+    let path = month(t.path()).join("舞阳县.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("月报").unwrap();
+    for (r, c, v) in canonical("舞阳县", "2015年1-7月", &rows_for(1.0)) {
+        match v {
+            C::S(s) => drop(ws.write_string(r, c, s).unwrap()),
+            C::T(s) => drop(ws.write_string(r, c, s).unwrap()),
+            C::N(x) => drop(ws.write_number(r, c, x).unwrap()),
+            C::Pct(_) => {}
+        }
+    }
+    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2015, 7, 1).unwrap();
+    ws.write_datetime_with_format(5, 3, &date, &rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd")).unwrap();
+    ws.write_boolean(6, 4, true).unwrap();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    wb.save(&path).unwrap();
+    let (code, out, _) = check(t.path());
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("舞阳县.xlsx!月报!D6: 不是数字 (found a date"), "{out}");
+    assert!(out.contains("舞阳县.xlsx!月报!E7: 不是数字 (found the logical value true"), "{out}");
+}
+
+#[test]
+fn thousands_of_sheets_end_quickly_with_the_file_named() {
+    let t = tempfile::tempdir().unwrap();
+    let path = month(t.path()).join("舞阳县.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for _ in 0..2000 {
+        wb.add_worksheet();
+    }
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    wb.save(&path).unwrap();
+    let (code, out, took) = check(t.path());
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("舞阳县.xlsx: 找不到表头"), "{out}");
+    assert!(took < Duration::from_secs(30), "{took:?}");
+}
+
+#[test]
+fn a_corrupt_history_is_reported_and_left_alone() {
+    let t = tempfile::tempdir().unwrap();
+    full_month(t.path(), "2015-07", "2015年1-7月");
+    let hist = t.path().join("data/history");
+    std::fs::create_dir_all(&hist).unwrap();
+    std::fs::write(hist.join("2015-06.parquet"), b"garbage").unwrap();
+    let out = tongbao(t.path()).args(["run", "--period", "2015-07"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let e = stderr_of(&out);
+    assert!(e.contains("2015-06.parquet") && e.contains("corrupt"), "{e}");
+    assert_eq!(std::fs::read(hist.join("2015-06.parquet")).unwrap(), b"garbage");
+    assert!(!t.path().join("reports").exists());
+    assert!(!hist.join("2015-07.parquet").exists());
+}
