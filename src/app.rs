@@ -42,8 +42,12 @@ impl Default for RunArgs {
 
 /// Period folders (`YYYY-MM`) under the data root, sorted.
 pub fn period_folders(data: &Path) -> Result<Vec<Period>> {
-    let rd = std::fs::read_dir(data)
-        .map_err(|e| Error::Usage(format!("找不到数据文件夹 (cannot read the data folder {}): {e}", data.display())))?;
+    let rd = std::fs::read_dir(data).map_err(|e| {
+        Error::Usage(format!(
+            "找不到数据文件夹 (cannot read the data folder {}): {e}",
+            data.display()
+        ))
+    })?;
     let mut out: Vec<Period> = rd
         .filter_map(|e| e.ok())
         .filter(|e| e.path().is_dir())
@@ -59,16 +63,26 @@ pub fn resolve(args: &RunArgs) -> Result<(Period, PathBuf)> {
         (Some(p), Some(dir)) => Ok((p, dir.clone())),
         (Some(p), None) => Ok((p, args.data.join(p.to_string()))),
         (None, Some(dir)) => {
-            let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let p = Period::from_str(&name).map_err(|_| {
                 Error::Usage(format!("请用 --period 指定报告期 (give --period YYYY-MM: the folder name {name:?} is not a period)"))
             })?;
             Ok((p, dir.clone()))
         }
         (None, None) => {
-            let p = period_folders(&args.data)?.into_iter().max().ok_or_else(|| {
-                Error::Usage(format!("{} 下没有报告期文件夹 (no YYYY-MM folder under {})", args.data.display(), args.data.display()))
-            })?;
+            let p = period_folders(&args.data)?
+                .into_iter()
+                .max()
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "{} 下没有报告期文件夹 (no YYYY-MM folder under {})",
+                        args.data.display(),
+                        args.data.display()
+                    ))
+                })?;
             Ok((p, args.data.join(p.to_string())))
         }
     }
@@ -83,16 +97,35 @@ pub struct Prepared {
 
 impl Prepared {
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.ingested.warnings.iter().chain(self.result.warnings.iter())
+        self.ingested
+            .warnings
+            .iter()
+            .chain(self.result.warnings.iter())
     }
 }
 
-fn prepare(cfg: &Config, period: Period, input: &Path, args: &RunArgs, timings: &mut Timings) -> Result<Prepared> {
-    let opts = ingest::Options { allow_missing: args.allow_missing };
-    let ingested = timings.time("read+validate", || ingest::ingest(cfg, period, input, &opts))?;
+fn prepare(
+    cfg: &Config,
+    period: Period,
+    input: &Path,
+    args: &RunArgs,
+    timings: &mut Timings,
+) -> Result<Prepared> {
+    let opts = ingest::Options {
+        allow_missing: args.allow_missing,
+    };
+    let ingested = timings.time("read+validate", || {
+        ingest::ingest(cfg, period, input, &opts)
+    })?;
     let previous = timings.time("history read", || history::previous(&args.history, period))?;
-    let result = timings.time("compute", || compute::compute(cfg, &ingested, previous.as_ref()))?;
-    Ok(Prepared { period, ingested, result })
+    let result = timings.time("compute", || {
+        compute::compute(cfg, &ingested, previous.as_ref())
+    })?;
+    Ok(Prepared {
+        period,
+        ingested,
+        result,
+    })
 }
 
 #[derive(Default)]
@@ -123,30 +156,48 @@ pub fn run(cfg: &Config, args: &RunArgs) -> Result<Vec<PathBuf>> {
     run_period(cfg, period, &input, args)
 }
 
-pub fn run_period(cfg: &Config, period: Period, input: &Path, args: &RunArgs) -> Result<Vec<PathBuf>> {
+pub fn run_period(
+    cfg: &Config,
+    period: Period,
+    input: &Path,
+    args: &RunArgs,
+) -> Result<Vec<PathBuf>> {
     let mut timings = Timings::default();
     // The lock covers reading the previous period and writing this one.
     let _lock = history::Lock::acquire(&args.history)?;
     let prep = prepare(cfg, period, input, args, &mut timings)?;
     let warnings: Vec<Diagnostic> = prep.warnings().cloned().collect();
     if args.strict && !warnings.is_empty() {
-        return Err(Error::Strict { warnings: Diagnostics(warnings) });
+        return Err(Error::Strict {
+            warnings: Diagnostics(warnings),
+        });
     }
     // The year so far, with this period in place of any earlier record of it.
-    let mut year = timings.time("history read", || history::load_year(&args.history, period.year))?;
+    let mut year = timings.time("history read", || {
+        history::load_year(&args.history, period.year)
+    })?;
     year.retain(|p| p.period < period);
     year.push(prep.result.clone());
 
     let dest = args.out.join(period.to_string());
     let staging = Staging::new(&dest)?;
     timings.time("csv", || {
-        crate::output::write_atomic(&staging.dir.join("rankings.csv"), crate::csv::render(&prep.result).as_bytes())
+        crate::output::write_atomic(
+            &staging.dir.join("rankings.csv"),
+            crate::csv::render(&prep.result).as_bytes(),
+        )
     })?;
-    timings.time("workbook", || crate::bulletin::write(cfg, &prep.result, &prep.ingested, &year, &staging.dir))?;
-    timings.time("charts", || crate::charts::write(cfg, &prep.result, &year, &staging.dir))?;
+    timings.time("workbook", || {
+        crate::bulletin::write(cfg, &prep.result, &prep.ingested, &year, &staging.dir)
+    })?;
+    timings.time("charts", || {
+        crate::charts::write(cfg, &prep.result, &year, &staging.dir)
+    })?;
     let history_bytes = timings.time("history encode", || history::encode(&prep.result))?;
     let written = staging.commit()?;
-    timings.time("history write", || crate::output::write_atomic(&history::file_of(&args.history, period), &history_bytes))?;
+    timings.time("history write", || {
+        crate::output::write_atomic(&history::file_of(&args.history, period), &history_bytes)
+    })?;
 
     for w in &warnings {
         eprintln!("警告 warning: {w}");
@@ -172,7 +223,10 @@ pub fn run_period(cfg: &Config, period: Period, input: &Path, args: &RunArgs) ->
 pub fn run_all(cfg: &Config, args: &RunArgs) -> Result<Vec<PathBuf>> {
     let periods = period_folders(&args.data)?;
     if periods.is_empty() {
-        return Err(Error::Usage(format!("no YYYY-MM folder under {}", args.data.display())));
+        return Err(Error::Usage(format!(
+            "no YYYY-MM folder under {}",
+            args.data.display()
+        )));
     }
     let mut all = Vec::new();
     for p in periods {
@@ -187,9 +241,21 @@ pub fn check(cfg: &Config, args: &RunArgs) -> Result<String> {
     let mut timings = Timings::default();
     let prep = prepare(cfg, period, &input, args, &mut timings)?;
     let mut s = String::new();
-    s.push_str(&format!("{} — {}: {} 个文件 (files)\n", cfg.title, period.label(), prep.ingested.sources.len()));
+    s.push_str(&format!(
+        "{} — {}: {} 个文件 (files)\n",
+        cfg.title,
+        period.label(),
+        prep.ingested.sources.len()
+    ));
     for src in &prep.ingested.sources {
-        s.push_str(&format!("  {} [{}] {}!{} → {}\n", src.name, src.kind.label(), src.name, src.sheet, src.units.join("、")));
+        s.push_str(&format!(
+            "  {} [{}] {}!{} → {}\n",
+            src.name,
+            src.kind.label(),
+            src.name,
+            src.sheet,
+            src.units.join("、")
+        ));
     }
     s.push_str(&render_table(cfg, &prep.result));
     let warnings: Vec<&Diagnostic> = prep.warnings().collect();
@@ -202,7 +268,9 @@ pub fn check(cfg: &Config, args: &RunArgs) -> Result<String> {
         }
     }
     if args.strict && prep.warnings().next().is_some() {
-        return Err(Error::Strict { warnings: Diagnostics(prep.warnings().cloned().collect()) });
+        return Err(Error::Strict {
+            warnings: Diagnostics(prep.warnings().cloned().collect()),
+        });
     }
     Ok(s)
 }
@@ -218,8 +286,13 @@ pub fn render_table(cfg: &Config, r: &PeriodResult) -> String {
         let n = UnicodeWidthStr::width(s);
         format!("{s}{}", " ".repeat(w.saturating_sub(n)))
     };
-    let f = |d: Option<rust_decimal::Decimal>| d.map(|d| d.normalize().to_string()).unwrap_or_else(|| "—".into());
-    let g = |d: Option<rust_decimal::Decimal>| d.map(|d| format!("{d:.1}")).unwrap_or_else(|| "—".into());
+    let f = |d: Option<rust_decimal::Decimal>| {
+        d.map(|d| d.normalize().to_string())
+            .unwrap_or_else(|| "—".into())
+    };
+    let g = |d: Option<rust_decimal::Decimal>| {
+        d.map(|d| format!("{d:.1}")).unwrap_or_else(|| "—".into())
+    };
     let o = |d: Option<u32>| d.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
     let mut s = String::new();
     for ind in &cfg.indicators {
@@ -256,11 +329,19 @@ pub fn template(cfg: &Config, period: Period, out: &Path) -> Result<Vec<PathBuf>
 }
 
 /// `tongbao assess`: default output folder reports/YYYY (or reports/YYYY-MM for --through).
-pub fn assess(cfg: &Config, history_dir: &Path, year: i32, through: Option<Period>, out: &Path) -> Result<Vec<PathBuf>> {
-    if let Some(t) = through {
-        if t.year != year {
-            return Err(Error::Usage(format!("--through {t} is not in --year {year}")));
-        }
+pub fn assess(
+    cfg: &Config,
+    history_dir: &Path,
+    year: i32,
+    through: Option<Period>,
+    out: &Path,
+) -> Result<Vec<PathBuf>> {
+    if let Some(t) = through
+        && t.year != year
+    {
+        return Err(Error::Usage(format!(
+            "--through {t} is not in --year {year}"
+        )));
     }
     let dir = match through {
         Some(t) => out.join(t.to_string()),

@@ -7,7 +7,13 @@ use std::path::{Path, PathBuf};
 
 /// Build the assessment of `year` (through `through`, default the year's last recorded period)
 /// from the history in `history_dir`, writing the workbook, assessment.csv and charts into `out_dir`.
-pub fn run(cfg: &Config, history_dir: &Path, year: i32, through: Option<Period>, out_dir: &Path) -> Result<Vec<PathBuf>> {
+pub fn run(
+    cfg: &Config,
+    history_dir: &Path,
+    year: i32,
+    through: Option<Period>,
+    out_dir: &Path,
+) -> Result<Vec<PathBuf>> {
     let _ = (cfg, history_dir, year, through, out_dir);
     Err(Error::output("assess", "not yet implemented"))
 }

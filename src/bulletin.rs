@@ -832,7 +832,7 @@ fn chart_sheet(
         .iter()
         .flat_map(|(g, us)| us.iter().map(move |u| (g.as_str(), u.as_str())))
         .collect();
-    // Columns are 9.14 wide (≈ 69 px) so that two 560 px charts sit side by side in 16 columns.
+    // Columns are 9.14 wide (≈ 69 px) so that two 540 px charts sit side by side in 16 columns.
     let last_col = 15u16;
     for c in 0..=last_col {
         sh.ws.set_column_width(c, 9.14)?;
@@ -934,7 +934,7 @@ fn chart_sheet(
             .legend()
             .set_position(ChartLegendPosition::Bottom)
             .set_font(&chart_font(9.0, false));
-        chart.set_width(560).set_height(320);
+        chart.set_width(540).set_height(320);
         let (row, col) = (2 + (i as u32 / 2) * chart_rows, (i as u16 % 2) * 8);
         sh.ws.insert_chart_with_offset(row, col, &chart, 4, 4)?;
     }

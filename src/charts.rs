@@ -36,7 +36,7 @@ const MAX_WIDTH: u32 = 12_000;
 
 /// Fixed texts drawn on the charts besides names and numbers (checked against the font).
 pub const FIXED_TEXT: &str =
-    "同比增长(%)全市增速位次走势年月—未报扭亏为盈由盈转亏减亏增亏无可比基数第0123456789.-+%()、";
+    "同比增长(%)全市增速位次走势年月—未报扭亏为盈由盈转亏减亏增亏无可比基数第0123456789.-+%()、…";
 
 /// Write the PNG charts into `dir/charts/`; returns the files written.
 /// `history` is every recorded period of the same year up to and including this one.
@@ -206,6 +206,16 @@ fn plan(cfg: &Config, result: &PeriodResult, history: &[PeriodResult]) -> Vec<Jo
     periods.sort_by_key(|h| h.period);
     periods.dedup_by_key(|h| h.period);
     let xs: Vec<String> = periods.iter().map(|h| h.period.span()).collect();
+    // (unit, indicator) -> 增速位次, per period: lookups stay cheap with thousands of units.
+    let ranks_of: Vec<std::collections::HashMap<(&str, &str), Option<u32>>> = periods
+        .iter()
+        .map(|h| {
+            h.rows
+                .iter()
+                .map(|r| ((r.unit.as_str(), r.indicator.as_str()), r.growth_rank))
+                .collect()
+        })
+        .collect();
 
     let mut jobs = Vec::new();
     for ind in &cfg.indicators {
@@ -251,9 +261,13 @@ fn plan(cfg: &Config, result: &PeriodResult, history: &[PeriodResult]) -> Vec<Jo
                 series: rs
                     .iter()
                     .map(|r| {
-                        let ranks = periods
+                        let ranks = ranks_of
                             .iter()
-                            .map(|h| h.row(&r.unit, &ind.name).and_then(|x| x.growth_rank))
+                            .map(|m| {
+                                m.get(&(r.unit.as_str(), ind.name.as_str()))
+                                    .copied()
+                                    .flatten()
+                            })
                             .collect();
                         (r.unit.clone(), ranks)
                     })
@@ -432,17 +446,21 @@ impl Ctx {
 
     /// Split `s` into lines no wider than `max_w` (CJK text breaks anywhere), at most `max_lines`.
     fn wrap(&self, s: &str, em: f32, max_w: f32, max_lines: usize) -> Vec<String> {
+        let f = self.font.as_scaled(self.scale(em));
         let mut lines: Vec<String> = Vec::new();
         let mut cur = String::new();
+        let mut w = 0.0;
         for c in s.chars() {
-            let mut next = cur.clone();
-            next.push(c);
-            if !cur.is_empty() && self.width(&next, em) > max_w {
+            let adv = f.h_advance(f.glyph_id(c));
+            if !cur.is_empty() && w + adv > max_w {
                 lines.push(std::mem::take(&mut cur));
-                cur.push(c);
-            } else {
-                cur = next;
+                w = 0.0;
+                if lines.len() > max_lines {
+                    break;
+                }
             }
+            cur.push(c);
+            w += adv;
         }
         if !cur.is_empty() {
             lines.push(cur);
@@ -591,9 +609,10 @@ fn draw_growth(g: &GrowthChart, ctx: &Ctx, root: &Area, tx: &mut Texts) -> Resul
 
     root.fill(&WHITE).map_err(e2s)?;
     // Grid and y ticks.
-    let mut v = lo_t;
     let mut tick_labels = Vec::new();
-    while v <= hi_t + step * 1e-6 {
+    let n_ticks = (((hi_t - lo_t) / step).round() as usize).min(50);
+    for k in 0..=n_ticks {
+        let v = lo_t + step * k as f64;
         let y = y_of(v).round() as i32;
         root.draw(&PathElement::new(
             vec![(pl as i32, y), (pr as i32, y)],
@@ -601,7 +620,6 @@ fn draw_growth(g: &GrowthChart, ctx: &Ctx, root: &Area, tx: &mut Texts) -> Resul
         ))
         .map_err(e2s)?;
         tick_labels.push((fmt_tick(v, step), y));
-        v += step;
     }
     // Bars.
     let mut x = pl;
@@ -812,8 +830,12 @@ fn draw_trend(t: &TrendChart, ctx: &Ctx, root: &Area, tx: &mut Texts) -> Result<
         tx.add(&p.group, 16.0, pl, top + 16.0, Align::Left, BLACK_T);
         tx.add("位次", 13.0, pl - 10.0, top + 16.0, Align::Right, GREY_T);
         // Grid: a line per rank (thinned out when there are many).
-        let every = (max_rank as usize).div_ceil(20).max(1) as u32;
-        for r in (1..=max_rank).filter(|r| (r - 1) % every == 0 || *r == max_rank) {
+        let every = max_rank.div_ceil(20).max(1);
+        let grid_ranks = (0..=20u32)
+            .map(|k| 1 + k * every)
+            .filter(|r| *r < max_rank)
+            .chain([max_rank]);
+        for r in grid_ranks {
             let y = y_of(r).round() as i32;
             root.draw(&PathElement::new(
                 vec![(pl as i32, y), (pr as i32, y)],
@@ -1064,6 +1086,11 @@ pub(crate) mod tests {
             .iter()
             .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
+        if let Some(keep) = std::env::var_os("TONGBAO_PREVIEW") {
+            for f in &files {
+                std::fs::copy(f, Path::new(&keep).join(f.file_name().unwrap())).unwrap();
+            }
+        }
         assert_eq!(names.len(), 4, "{names:?}");
         assert!(names.contains(&format!("{ind}增速(甲组).png")), "{names:?}");
     }

@@ -14,9 +14,17 @@ use std::collections::HashMap;
 pub const CITY: &str = "全市";
 
 /// Compute the period. `previous` is the latest earlier recorded period of the same year.
-pub fn compute(cfg: &Config, ing: &Ingested, previous: Option<&PeriodResult>) -> Result<PeriodResult> {
+pub fn compute(
+    cfg: &Config,
+    ing: &Ingested,
+    previous: Option<&PeriodResult>,
+) -> Result<PeriodResult> {
     let mut warnings = Vec::new();
-    let by_unit: HashMap<usize, &Vec<Reading>> = ing.submissions.iter().map(|s| (s.unit, &s.readings)).collect();
+    let by_unit: HashMap<usize, &Vec<Reading>> = ing
+        .submissions
+        .iter()
+        .map(|s| (s.unit, &s.readings))
+        .collect();
     let empty = Reading::default();
     let mut rows = Vec::with_capacity(cfg.indicators.len() * (cfg.units.len() + 1));
     for (i, ind) in cfg.indicators.iter().enumerate() {
@@ -24,7 +32,15 @@ pub fn compute(cfg: &Config, ing: &Ingested, previous: Option<&PeriodResult>) ->
         for (u, unit) in cfg.units.iter().enumerate() {
             let r = by_unit.get(&u).map(|rs| &rs[i]).unwrap_or(&empty);
             let reported = by_unit.contains_key(&u);
-            unit_rows.push(unit_row(cfg, i, &unit.name, Some(&unit.group), r, reported, &mut warnings));
+            unit_rows.push(unit_row(
+                cfg,
+                i,
+                &unit.name,
+                Some(&unit.group),
+                r,
+                reported,
+                &mut warnings,
+            ));
         }
         let city = city_row(cfg, i, ing, &unit_rows, &by_unit, &mut warnings);
         // Shares of the city value.
@@ -43,7 +59,12 @@ pub fn compute(cfg: &Config, ing: &Ingested, previous: Option<&PeriodResult>) ->
     }
     rank(cfg, &mut rows, previous)?;
     plausibility(cfg, ing, &rows, previous, &mut warnings);
-    Ok(PeriodResult { period: ing.period, rows, previous: previous.map(|p| p.period), warnings })
+    Ok(PeriodResult {
+        period: ing.period,
+        rows,
+        previous: previous.map(|p| p.period),
+        warnings,
+    })
 }
 
 fn val(f: &Option<Field>) -> Option<Decimal> {
@@ -52,7 +73,9 @@ fn val(f: &Option<Field>) -> Option<Decimal> {
 
 /// Status of SPEC §3 for value and base.
 pub fn status(negative_allowed: bool, value: Option<Decimal>, base: Option<Decimal>) -> Status {
-    let (Some(v), Some(b)) = (value, base) else { return Status::Normal };
+    let (Some(v), Some(b)) = (value, base) else {
+        return Status::Normal;
+    };
     if b.is_zero() {
         return Status::NoBase;
     }
@@ -97,13 +120,13 @@ fn unit_row(
         }
         submitted
     } else {
-        if let (Some(s), Some(c), Some(f)) = (submitted, computed, &r.growth) {
-            if (s - c).abs() > Decimal::new(1, 1) {
-                warnings.push(Diagnostic::new(
+        if let (Some(s), Some(c), Some(f)) = (submitted, computed, &r.growth)
+            && (s - c).abs() > Decimal::new(1, 1)
+        {
+            warnings.push(Diagnostic::new(
                     f.at.clone(),
                     format!("{}: 填报增速 {s}% 与计算值 {c}% 不符 (submitted growth differs from the computed one by more than 0.1 point; the computed one is used)", ind.name),
                 ));
-            }
         }
         computed
     };
@@ -123,7 +146,11 @@ fn unit_row(
             (Some(v), Some(b)) => Some(v - b),
             _ => None,
         },
-        growth: if is_reported && st != Status::NoBase { g } else { None },
+        growth: if is_reported && st != Status::NoBase {
+            g
+        } else {
+            None
+        },
         share: None,
         status: st,
         value_rank: None,
@@ -186,7 +213,11 @@ fn city_row(
                 den += b;
             }
         }
-        let g = if den.is_zero() { None } else { div_round(num, den, 1) };
+        let g = if den.is_zero() {
+            None
+        } else {
+            div_round(num, den, 1)
+        };
         if g.is_none() && unit_rows.iter().any(|r| r.growth.is_some()) {
             warnings.push(Diagnostic::new(
                 Location::file(CITY),
@@ -213,9 +244,17 @@ fn city_row(
             (Some(v), Some(b)) => Some(v - b),
             _ => None,
         },
-        growth: if st == Status::NoBase && ind.growth == GrowthMode::Computed { None } else { growth_value },
+        growth: if st == Status::NoBase && ind.growth == GrowthMode::Computed {
+            None
+        } else {
+            growth_value
+        },
         share: None,
-        status: if ind.growth == GrowthMode::Provided && st == Status::NoBase { Status::Normal } else { st },
+        status: if ind.growth == GrowthMode::Provided && st == Status::NoBase {
+            Status::Normal
+        } else {
+            st
+        },
         value_rank: None,
         growth_rank: None,
         rank_change: None,
@@ -225,7 +264,8 @@ fn city_row(
 /// Tenths of a displayed one-decimal number, exact: the key ranks are computed on.
 fn tenths(d: Option<Decimal>) -> Option<i64> {
     let r = round_half_up(d?, 1);
-    let m = r.mantissa() * 10i128.pow(1 - r.scale().min(1)) / 10i128.pow(r.scale().saturating_sub(1));
+    let m =
+        r.mantissa() * 10i128.pow(1 - r.scale().min(1)) / 10i128.pow(r.scale().saturating_sub(1));
     i64::try_from(m).ok()
 }
 
@@ -237,8 +277,14 @@ fn rank(cfg: &Config, rows: &mut [ResultRow], previous: Option<&PeriodResult>) -
     let group: Vec<Option<&str>> = ranked.iter().map(|r| r.group.as_deref()).collect();
     let indicator: Vec<&str> = ranked.iter().map(|r| r.indicator.as_str()).collect();
     let unit: Vec<&str> = ranked.iter().map(|r| r.unit.as_str()).collect();
-    let value: Vec<Option<i64>> = ranked.iter().map(|r| if r.is_city { None } else { tenths(r.value) }).collect();
-    let growth: Vec<Option<i64>> = ranked.iter().map(|r| if r.is_city { None } else { tenths(r.growth) }).collect();
+    let value: Vec<Option<i64>> = ranked
+        .iter()
+        .map(|r| if r.is_city { None } else { tenths(r.value) })
+        .collect();
+    let growth: Vec<Option<i64>> = ranked
+        .iter()
+        .map(|r| if r.is_city { None } else { tenths(r.growth) })
+        .collect();
     let df = DataFrame::new_infer_height(vec![
         Column::new("idx".into(), idx),
         Column::new("group".into(), group),
@@ -252,18 +298,44 @@ fn rank(cfg: &Config, rows: &mut [ResultRow], previous: Option<&PeriodResult>) -
         TieRule::Competition => RankMethod::Min,
         TieRule::Dense => RankMethod::Dense,
     };
-    let opts = RankOptions { method, descending: true };
+    let opts = RankOptions {
+        method,
+        descending: true,
+    };
     let by = [col("group"), col("indicator")];
-    let mut lf = df
-        .lazy()
-        .with_columns([
-            col("value").rank(opts, None).over(by.clone()).map_err(polars_err)?.cast(DataType::UInt32).alias("value_rank"),
-            col("growth").rank(opts, None).over(by).map_err(polars_err)?.cast(DataType::UInt32).alias("growth_rank"),
-        ]);
+    let mut lf = df.lazy().with_columns([
+        col("value")
+            .rank(opts, None)
+            .over(by.clone())
+            .map_err(polars_err)?
+            .cast(DataType::UInt32)
+            .alias("value_rank"),
+        col("growth")
+            .rank(opts, None)
+            .over(by)
+            .map_err(polars_err)?
+            .cast(DataType::UInt32)
+            .alias("growth_rank"),
+    ]);
     if let Some(prev) = previous {
-        let pu: Vec<&str> = prev.rows.iter().filter(|r| !r.is_city).map(|r| r.unit.as_str()).collect();
-        let pi: Vec<&str> = prev.rows.iter().filter(|r| !r.is_city).map(|r| r.indicator.as_str()).collect();
-        let pr: Vec<Option<u32>> = prev.rows.iter().filter(|r| !r.is_city).map(|r| r.growth_rank).collect();
+        let pu: Vec<&str> = prev
+            .rows
+            .iter()
+            .filter(|r| !r.is_city)
+            .map(|r| r.unit.as_str())
+            .collect();
+        let pi: Vec<&str> = prev
+            .rows
+            .iter()
+            .filter(|r| !r.is_city)
+            .map(|r| r.indicator.as_str())
+            .collect();
+        let pr: Vec<Option<u32>> = prev
+            .rows
+            .iter()
+            .filter(|r| !r.is_city)
+            .map(|r| r.growth_rank)
+            .collect();
         let pdf = DataFrame::new_infer_height(vec![
             Column::new("unit".into(), pu),
             Column::new("indicator".into(), pi),
@@ -278,19 +350,34 @@ fn rank(cfg: &Config, rows: &mut [ResultRow], previous: Option<&PeriodResult>) -
                 JoinArgs::new(JoinType::Left),
             )
             .with_column(
-                (col("prev_rank").cast(DataType::Int32) - col("growth_rank").cast(DataType::Int32)).alias("rank_change"),
+                (col("prev_rank").cast(DataType::Int32) - col("growth_rank").cast(DataType::Int32))
+                    .alias("rank_change"),
             );
     } else {
         lf = lf.with_column(lit(NULL).cast(DataType::Int32).alias("rank_change"));
     }
-    let out = lf.sort(["idx"], Default::default()).collect().map_err(polars_err)?;
+    let out = lf
+        .sort(["idx"], Default::default())
+        .collect()
+        .map_err(polars_err)?;
     let get_u32 = |name: &str| -> Result<Vec<Option<u32>>> {
-        Ok(out.column(name).map_err(polars_err)?.u32().map_err(polars_err)?.iter().collect())
+        Ok(out
+            .column(name)
+            .map_err(polars_err)?
+            .u32()
+            .map_err(polars_err)?
+            .iter()
+            .collect())
     };
     let vr = get_u32("value_rank")?;
     let gr = get_u32("growth_rank")?;
-    let rc: Vec<Option<i32>> =
-        out.column("rank_change").map_err(polars_err)?.i32().map_err(polars_err)?.iter().collect();
+    let rc: Vec<Option<i32>> = out
+        .column("rank_change")
+        .map_err(polars_err)?
+        .i32()
+        .map_err(polars_err)?
+        .iter()
+        .collect();
     let ix = get_u32("idx")?;
     for k in 0..out.height() {
         let Some(i) = ix[k] else { continue };
@@ -310,24 +397,64 @@ fn polars_err(e: PolarsError) -> Error {
 }
 
 /// Warnings of SPEC §6 that need the computed numbers.
-fn plausibility(cfg: &Config, ing: &Ingested, rows: &[ResultRow], previous: Option<&PeriodResult>, w: &mut Vec<Diagnostic>) {
-    let by_unit: HashMap<usize, &Vec<Reading>> = ing.submissions.iter().map(|s| (s.unit, &s.readings)).collect();
+fn plausibility(
+    cfg: &Config,
+    ing: &Ingested,
+    rows: &[ResultRow],
+    previous: Option<&PeriodResult>,
+    w: &mut Vec<Diagnostic>,
+) {
+    let by_unit: HashMap<usize, &Vec<Reading>> = ing
+        .submissions
+        .iter()
+        .map(|s| (s.unit, &s.readings))
+        .collect();
     for (i, ind) in cfg.indicators.iter().enumerate() {
         for (u, unit) in cfg.units.iter().enumerate() {
-            let Some(readings) = by_unit.get(&u) else { continue };
+            let Some(readings) = by_unit.get(&u) else {
+                continue;
+            };
             let r = &readings[i];
-            let Some(row) = rows.iter().find(|x| !x.is_city && x.indicator == ind.name && x.unit == unit.name) else { continue };
-            let at = r.value.as_ref().or(r.growth.as_ref()).map(|f| f.at.clone()).unwrap_or_else(|| Location::file(unit.name.clone()));
-            if let Some(g) = row.growth {
-                if g.abs() > Decimal::ONE_HUNDRED {
-                    let at = r.growth.as_ref().map(|f| f.at.clone()).unwrap_or(at.clone());
-                    w.push(Diagnostic::new(at, format!("{} {}: 增速 {g}% 超过 ±100% (growth beyond ±100 %; please confirm)", unit.name, ind.name)));
-                }
+            let Some(row) = rows
+                .iter()
+                .find(|x| !x.is_city && x.indicator == ind.name && x.unit == unit.name)
+            else {
+                continue;
+            };
+            let at = r
+                .value
+                .as_ref()
+                .or(r.growth.as_ref())
+                .map(|f| f.at.clone())
+                .unwrap_or_else(|| Location::file(unit.name.clone()));
+            // A change of sign (由盈转亏, 扭亏为盈) always moves more than 100 %: the status says it.
+            let sign_change = matches!(row.status, Status::TurnedLoss | Status::TurnedProfit);
+            if let (Some(g), false) = (row.growth, sign_change)
+                && g.abs() > Decimal::ONE_HUNDRED
+            {
+                let at = r
+                    .growth
+                    .as_ref()
+                    .map(|f| f.at.clone())
+                    .unwrap_or(at.clone());
+                w.push(Diagnostic::new(
+                    at,
+                    format!(
+                        "{} {}: 增速 {g}% 超过 ±100% (growth beyond ±100 %; please confirm)",
+                        unit.name, ind.name
+                    ),
+                ));
             }
-            if !ind.negative_allowed {
-                if let (Some(v), Some(p)) = (row.value, previous.and_then(|p| p.row(&unit.name, &ind.name)).and_then(|p| p.value)) {
-                    if v < p {
-                        w.push(Diagnostic::new(
+            if !ind.negative_allowed
+                && let (Some(v), Some(p)) = (
+                    row.value,
+                    previous
+                        .and_then(|p| p.row(&unit.name, &ind.name))
+                        .and_then(|p| p.value),
+                )
+                && v < p
+            {
+                w.push(Diagnostic::new(
                             at,
                             format!(
                                 "{} {}: 累计值 {v} 低于上期 {p} (cumulative value lower than the previous period's {})",
@@ -336,8 +463,6 @@ fn plausibility(cfg: &Config, ing: &Ingested, rows: &[ResultRow], previous: Opti
                                 previous.map(|p| p.period.label()).unwrap_or_default()
                             ),
                         ));
-                    }
-                }
             }
         }
     }

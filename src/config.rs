@@ -164,7 +164,8 @@ pub struct Config {
 
 impl Config {
     pub fn default_city() -> Config {
-        Config::parse(DEFAULT_TOML, "<embedded default>").expect("embedded default configuration is valid")
+        Config::parse(DEFAULT_TOML, "<embedded default>")
+            .expect("embedded default configuration is valid")
     }
 
     /// The configuration file given, or the embedded default.
@@ -179,12 +180,11 @@ impl Config {
                 })?;
                 let mut cfg = Config::parse(&text, &p.display().to_string())?;
                 // A relative font path is relative to the configuration file.
-                if let Some(f) = &cfg.font {
-                    if f.is_relative() {
-                        if let Some(dir) = p.parent() {
-                            cfg.font = Some(dir.join(f));
-                        }
-                    }
+                if let Some(f) = &cfg.font
+                    && f.is_relative()
+                    && let Some(dir) = p.parent()
+                {
+                    cfg.font = Some(dir.join(f));
                 }
                 Ok(cfg)
             }
@@ -223,18 +223,31 @@ impl Config {
                 return Err(err(&format!("unit[{i}].name"), "empty unit name".into()));
             }
             if u.group.trim().is_empty() {
-                return Err(err(&format!("unit[{i}].group"), format!("unit {} has an empty group", u.name)));
+                return Err(err(
+                    &format!("unit[{i}].group"),
+                    format!("unit {} has an empty group", u.name),
+                ));
             }
             for (k, n) in std::iter::once(&u.name).chain(u.aliases.iter()).enumerate() {
                 let key = normalize(n);
-                let what = if k == 0 { format!("unit[{i}].name") } else { format!("unit[{i}].aliases") };
+                let what = if k == 0 {
+                    format!("unit[{i}].name")
+                } else {
+                    format!("unit[{i}].aliases")
+                };
                 if key == reserved || key == normalize(&raw.city) {
-                    return Err(err(&what, format!("{n:?} is the city total's name, not a unit")));
+                    return Err(err(
+                        &what,
+                        format!("{n:?} is the city total's name, not a unit"),
+                    ));
                 }
                 if let Some(&j) = unit_index.get(&key) {
                     return Err(err(
                         &what,
-                        format!("duplicate unit name or alias {n:?} (already used by unit {:?})", raw.unit[j].name),
+                        format!(
+                            "duplicate unit name or alias {n:?} (already used by unit {:?})",
+                            raw.unit[j].name
+                        ),
                     ));
                 }
                 unit_index.insert(key, i);
@@ -245,57 +258,94 @@ impl Config {
         }
         let mut indicator_index: HashMap<String, usize> = HashMap::new();
         for (i, ind) in raw.indicator.iter().enumerate() {
-            for (k, n) in std::iter::once(&ind.name).chain(ind.aliases.iter()).enumerate() {
+            for (k, n) in std::iter::once(&ind.name)
+                .chain(ind.aliases.iter())
+                .enumerate()
+            {
                 let key = normalize(n);
-                let what = if k == 0 { format!("indicator[{i}].name") } else { format!("indicator[{i}].aliases") };
+                let what = if k == 0 {
+                    format!("indicator[{i}].name")
+                } else {
+                    format!("indicator[{i}].aliases")
+                };
                 if key.is_empty() {
                     return Err(err(&what, "empty indicator name".into()));
                 }
                 if let Some(&j) = indicator_index.get(&key) {
                     return Err(err(
                         &what,
-                        format!("duplicate indicator name or alias {n:?} (already used by {:?})", raw.indicator[j].name),
+                        format!(
+                            "duplicate indicator name or alias {n:?} (already used by {:?})",
+                            raw.indicator[j].name
+                        ),
                     ));
                 }
                 indicator_index.insert(key, i);
             }
             if crate::units::measure_factor(&ind.measure).is_none() {
-                return Err(err(&format!("indicator[{i}].measure"), format!("unknown measure {:?}", ind.measure)));
+                return Err(err(
+                    &format!("indicator[{i}].measure"),
+                    format!("unknown measure {:?}", ind.measure),
+                ));
             }
         }
         for (name, w) in &raw.assessment.weights {
             if !indicator_index.contains_key(&normalize(name)) {
                 return Err(err(
                     &format!("assessment.weights.{name}"),
-                    format!("unknown indicator {name:?}; configured: {}", names(&raw.indicator)),
+                    format!(
+                        "unknown indicator {name:?}; configured: {}",
+                        names(&raw.indicator)
+                    ),
                 ));
             }
             if !w.is_finite() || *w < 0.0 {
-                return Err(err(&format!("assessment.weights.{name}"), format!("weight must be ≥ 0, found {w}")));
+                return Err(err(
+                    &format!("assessment.weights.{name}"),
+                    format!("weight must be ≥ 0, found {w}"),
+                ));
             }
         }
         let a = &raw.assessment;
         if !(a.step.is_finite() && (0.0..=1.0).contains(&a.step)) {
-            return Err(err("assessment.step", format!("must be between 0 and 1, found {}", a.step)));
+            return Err(err(
+                "assessment.step",
+                format!("must be between 0 and 1, found {}", a.step),
+            ));
         }
         if !(a.value_share.is_finite() && (0.0..=1.0).contains(&a.value_share)) {
-            return Err(err("assessment.value_share", format!("must be between 0 and 1, found {}", a.value_share)));
+            return Err(err(
+                "assessment.value_share",
+                format!("must be between 0 and 1, found {}", a.value_share),
+            ));
         }
         if !matches!(a.target_rule.as_str(), "full" | "proportional") {
             return Err(err(
                 "assessment.target_rule",
-                format!("must be \"full\" or \"proportional\", found {:?}", a.target_rule),
+                format!(
+                    "must be \"full\" or \"proportional\", found {:?}",
+                    a.target_rule
+                ),
             ));
         }
         for (i, t) in raw.target.iter().enumerate() {
             if !unit_index.contains_key(&normalize(&t.unit)) {
-                return Err(err(&format!("target[{i}].unit"), format!("unknown unit {:?}", t.unit)));
+                return Err(err(
+                    &format!("target[{i}].unit"),
+                    format!("unknown unit {:?}", t.unit),
+                ));
             }
             if !indicator_index.contains_key(&normalize(&t.indicator)) {
-                return Err(err(&format!("target[{i}].indicator"), format!("unknown indicator {:?}", t.indicator)));
+                return Err(err(
+                    &format!("target[{i}].indicator"),
+                    format!("unknown indicator {:?}", t.indicator),
+                ));
             }
             if t.growth.is_none() && t.value.is_none() {
-                return Err(err(&format!("target[{i}]"), "a target needs `growth` and/or `value`".into()));
+                return Err(err(
+                    &format!("target[{i}]"),
+                    "a target needs `growth` and/or `value`".into(),
+                ));
             }
         }
         Ok(Config {
@@ -335,16 +385,27 @@ impl Config {
 
     /// Units of a group, in official order.
     pub fn units_of_group<'a>(&'a self, group: &'a str) -> impl Iterator<Item = usize> + 'a {
-        self.units.iter().enumerate().filter(move |(_, u)| u.group == group).map(|(i, _)| i)
+        self.units
+            .iter()
+            .enumerate()
+            .filter(move |(_, u)| u.group == group)
+            .map(|(i, _)| i)
     }
 
     pub fn weight(&self, indicator: &str) -> f64 {
-        self.assessment.weights.get(indicator).copied().unwrap_or(0.0)
+        self.assessment
+            .weights
+            .get(indicator)
+            .copied()
+            .unwrap_or(0.0)
     }
 }
 
 fn names(inds: &[IndicatorConfig]) -> String {
-    inds.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ")
+    inds.iter()
+        .map(|i| i.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -373,15 +434,24 @@ mod tests {
     #[test]
     fn bad_configurations_name_the_key() {
         let base = "city=\"c\"\ntitle=\"t\"\n[[indicator]]\nname=\"A\"\n";
-        let e = bad(&format!("{base}[[unit]]\nname=\"x\"\ngroup=\"g\"\n[[unit]]\nname=\"x\"\ngroup=\"g\"\n"));
+        let e = bad(&format!(
+            "{base}[[unit]]\nname=\"x\"\ngroup=\"g\"\n[[unit]]\nname=\"x\"\ngroup=\"g\"\n"
+        ));
         assert!(e.contains("unit[1].name") && e.contains("duplicate"), "{e}");
-        let e = bad(&format!("{base}[[unit]]\nname=\"x\"\ngroup=\"g\"\n[assessment]\nweights={{B=1}}\n"));
-        assert!(e.contains("assessment.weights.B") && e.contains("unknown indicator"), "{e}");
+        let e = bad(&format!(
+            "{base}[[unit]]\nname=\"x\"\ngroup=\"g\"\n[assessment]\nweights={{B=1}}\n"
+        ));
+        assert!(
+            e.contains("assessment.weights.B") && e.contains("unknown indicator"),
+            "{e}"
+        );
         let e = bad("city = ");
         assert!(e.contains("bad TOML"), "{e}");
         let e = bad(&format!("{base}[[unit]]\nname=\"x\"\n"));
         assert!(e.contains("group"), "{e}");
-        let e = bad(&format!("{base}[[unit]]\nname=\"x\"\ngroup=\"g\"\ncolour=1\n"));
+        let e = bad(&format!(
+            "{base}[[unit]]\nname=\"x\"\ngroup=\"g\"\ncolour=1\n"
+        ));
         assert!(e.contains("colour"), "{e}");
     }
 }

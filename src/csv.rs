@@ -9,8 +9,16 @@ pub const HEADER: &str = "period,group,unit,indicator,value,base,growth,status,v
 /// A field quoted when needed; text that a spreadsheet would take for a formula is prefixed
 /// with an apostrophe so opening the CSV in Excel never runs anything.
 pub fn field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
 }
 
 fn num(d: Option<Decimal>) -> String {
@@ -18,7 +26,8 @@ fn num(d: Option<Decimal>) -> String {
 }
 
 fn one_decimal(d: Option<Decimal>) -> String {
-    d.map(|d| format!("{:.1}", crate::text::round_half_up(d, 1))).unwrap_or_default()
+    d.map(|d| format!("{:.1}", crate::text::round_half_up(d, 1)))
+        .unwrap_or_default()
 }
 
 fn opt<T: ToString>(v: Option<T>) -> String {

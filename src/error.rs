@@ -14,13 +14,29 @@ pub struct Location {
 
 impl Location {
     pub fn file(file: impl Into<String>) -> Self {
-        Location { file: file.into(), sheet: None, cell: None }
+        Location {
+            file: file.into(),
+            sheet: None,
+            cell: None,
+        }
     }
     pub fn sheet(file: impl Into<String>, sheet: impl Into<String>) -> Self {
-        Location { file: file.into(), sheet: Some(sheet.into()), cell: None }
+        Location {
+            file: file.into(),
+            sheet: Some(sheet.into()),
+            cell: None,
+        }
     }
-    pub fn cell(file: impl Into<String>, sheet: impl Into<String>, cell: impl Into<String>) -> Self {
-        Location { file: file.into(), sheet: Some(sheet.into()), cell: Some(cell.into()) }
+    pub fn cell(
+        file: impl Into<String>,
+        sheet: impl Into<String>,
+        cell: impl Into<String>,
+    ) -> Self {
+        Location {
+            file: file.into(),
+            sheet: Some(sheet.into()),
+            cell: Some(cell.into()),
+        }
     }
 }
 
@@ -46,7 +62,10 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(location: Location, message: impl Into<String>) -> Self {
-        Diagnostic { location, message: message.into() }
+        Diagnostic {
+            location,
+            message: message.into(),
+        }
     }
 }
 
@@ -76,7 +95,11 @@ impl fmt::Display for Diagnostics {
 pub enum Error {
     /// The configuration is unusable; `key` names the offending key.
     #[error("配置错误 (configuration error) in {source_name}, key `{key}`: {message}")]
-    Config { source_name: String, key: String, message: String },
+    Config {
+        source_name: String,
+        key: String,
+        message: String,
+    },
 
     /// Bad input: every error of the run, with file, sheet and cell.
     #[error("输入有误,未生成任何文件 (bad input, nothing was written): {} error(s)\n{errors}", errors.0.len())]
@@ -91,7 +114,10 @@ pub enum Error {
     Usage(String),
 
     #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 
     /// The recorded history cannot be read or written.
     #[error("history {}: {message}", path.display())]
@@ -106,17 +132,25 @@ impl Error {
     /// Exit code of SPEC §7: 2 on bad input (including configuration and arguments), 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Config { .. } | Error::Input { .. } | Error::Strict { .. } | Error::Usage(_) => 2,
+            Error::Config { .. } | Error::Input { .. } | Error::Strict { .. } | Error::Usage(_) => {
+                2
+            }
             _ => 1,
         }
     }
 
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 
     pub fn output(what: impl Into<String>, message: impl fmt::Display) -> Self {
-        Error::Output { what: what.into(), message: message.to_string() }
+        Error::Output {
+            what: what.into(),
+            message: message.to_string(),
+        }
     }
 }
 

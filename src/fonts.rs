@@ -112,6 +112,20 @@ mod tests {
     }
 
     #[test]
+    fn a_configured_font_collection_is_used() {
+        // Only where the system has it (never needed at run time).
+        let ttc = std::path::Path::new("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc");
+        if !ttc.exists() {
+            return;
+        }
+        let mut cfg = Config::default_city();
+        cfg.font = Some(ttc.into());
+        let f = load(&cfg).unwrap();
+        assert_eq!(missing_chars(&f, ["𠀀"]), vec!['𠀀']);
+        assert_eq!(missing_chars(&f, ["漯河市堃"]), Vec::<char>::new());
+    }
+
+    #[test]
     fn configured_font_errors_are_clear() {
         let mut cfg = Config::default_city();
         cfg.font = Some("/nonexistent/x.ttf".into());

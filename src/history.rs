@@ -17,7 +17,10 @@ pub fn file_of(dir: &Path, period: Period) -> PathBuf {
 }
 
 fn dec_col(name: &str, rows: &[ResultRow], f: impl Fn(&ResultRow) -> Option<Decimal>) -> Column {
-    let v: Vec<Option<String>> = rows.iter().map(|r| f(r).map(|d| d.normalize().to_string())).collect();
+    let v: Vec<Option<String>> = rows
+        .iter()
+        .map(|r| f(r).map(|d| d.normalize().to_string()))
+        .collect();
     Column::new(name.into(), v)
 }
 
@@ -29,20 +32,46 @@ pub fn to_frame(result: &PeriodResult) -> Result<DataFrame> {
     let cols = vec![
         Column::new("period".into(), vec![p.as_str(); rows.len()]),
         Column::new("previous".into(), vec![prev.as_deref(); rows.len()]),
-        Column::new("group".into(), rows.iter().map(|r| r.group.as_deref()).collect::<Vec<_>>()),
-        Column::new("unit".into(), rows.iter().map(|r| r.unit.as_str()).collect::<Vec<_>>()),
-        Column::new("is_city".into(), rows.iter().map(|r| r.is_city).collect::<Vec<_>>()),
-        Column::new("indicator".into(), rows.iter().map(|r| r.indicator.as_str()).collect::<Vec<_>>()),
+        Column::new(
+            "group".into(),
+            rows.iter().map(|r| r.group.as_deref()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "unit".into(),
+            rows.iter().map(|r| r.unit.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "is_city".into(),
+            rows.iter().map(|r| r.is_city).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "indicator".into(),
+            rows.iter()
+                .map(|r| r.indicator.as_str())
+                .collect::<Vec<_>>(),
+        ),
         dec_col("month", rows, |r| r.month),
         dec_col("value", rows, |r| r.value),
         dec_col("base", rows, |r| r.base),
         dec_col("change", rows, |r| r.change),
         dec_col("growth", rows, |r| r.growth),
         dec_col("share", rows, |r| r.share),
-        Column::new("status".into(), rows.iter().map(|r| r.status.label()).collect::<Vec<_>>()),
-        Column::new("value_rank".into(), rows.iter().map(|r| r.value_rank).collect::<Vec<_>>()),
-        Column::new("growth_rank".into(), rows.iter().map(|r| r.growth_rank).collect::<Vec<_>>()),
-        Column::new("growth_rank_change".into(), rows.iter().map(|r| r.rank_change).collect::<Vec<_>>()),
+        Column::new(
+            "status".into(),
+            rows.iter().map(|r| r.status.label()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "value_rank".into(),
+            rows.iter().map(|r| r.value_rank).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "growth_rank".into(),
+            rows.iter().map(|r| r.growth_rank).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "growth_rank_change".into(),
+            rows.iter().map(|r| r.rank_change).collect::<Vec<_>>(),
+        ),
     ];
     DataFrame::new_infer_height(cols).map_err(|e| Error::output("history frame", e))
 }
@@ -51,7 +80,9 @@ pub fn to_frame(result: &PeriodResult) -> Result<DataFrame> {
 pub fn encode(result: &PeriodResult) -> Result<Vec<u8>> {
     let mut df = to_frame(result)?;
     let mut buf = Vec::new();
-    ParquetWriter::new(&mut buf).finish(&mut df).map_err(|e| Error::output("history parquet", e))?;
+    ParquetWriter::new(&mut buf)
+        .finish(&mut df)
+        .map_err(|e| Error::output("history parquet", e))?;
     Ok(buf)
 }
 
@@ -74,10 +105,10 @@ pub fn periods(dir: &Path) -> Result<Vec<Period>> {
     for e in rd {
         let e = e.map_err(|e| Error::io(dir, e))?;
         let name = e.file_name().to_string_lossy().into_owned();
-        if let Some(stem) = name.strip_suffix(&format!(".{EXT}")) {
-            if let Ok(p) = Period::from_str(stem) {
-                out.push(p);
-            }
+        if let Some(stem) = name.strip_suffix(&format!(".{EXT}"))
+            && let Ok(p) = Period::from_str(stem)
+        {
+            out.push(p);
         }
     }
     out.sort();
@@ -95,12 +126,19 @@ pub fn load(dir: &Path, period: Period) -> Result<Option<PeriodResult>> {
 
 /// Every recorded period of `year`, sorted.
 pub fn load_year(dir: &Path, year: i32) -> Result<Vec<PeriodResult>> {
-    periods(dir)?.into_iter().filter(|p| p.year == year).map(|p| read_file(&file_of(dir, p), p)).collect()
+    periods(dir)?
+        .into_iter()
+        .filter(|p| p.year == year)
+        .map(|p| read_file(&file_of(dir, p), p))
+        .collect()
 }
 
 /// The latest recorded period of the same year before `period`, if any (SPEC §3 rank change).
 pub fn previous(dir: &Path, period: Period) -> Result<Option<PeriodResult>> {
-    let prev = periods(dir)?.into_iter().filter(|p| p.year == period.year && *p < period).max();
+    let prev = periods(dir)?
+        .into_iter()
+        .filter(|p| p.year == period.year && *p < period)
+        .max();
     match prev {
         Some(p) => load(dir, p),
         None => Ok(None),
@@ -110,10 +148,14 @@ pub fn previous(dir: &Path, period: Period) -> Result<Option<PeriodResult>> {
 fn read_file(path: &Path, period: Period) -> Result<PeriodResult> {
     let corrupt = |m: String| Error::History {
         path: path.to_path_buf(),
-        message: format!("corrupt or unreadable history record ({m}); it was left as it is — restore it from a backup or re-run the period"),
+        message: format!(
+            "corrupt or unreadable history record ({m}); it was left as it is — restore it from a backup or re-run the period"
+        ),
     };
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let df = ParquetReader::new(file).finish().map_err(|e| corrupt(e.to_string()))?;
+    let df = ParquetReader::new(file)
+        .finish()
+        .map_err(|e| corrupt(e.to_string()))?;
     from_frame(&df, period).map_err(corrupt)
 }
 
@@ -126,19 +168,32 @@ pub fn from_frame(df: &DataFrame, period: Period) -> std::result::Result<PeriodR
     };
     let u = |name: &str| -> std::result::Result<Vec<Option<u32>>, String> {
         let c = df.column(name).map_err(|e| e.to_string())?;
-        Ok(c.u32().map_err(|e| format!("{name}: {e}"))?.iter().collect())
+        Ok(c.u32()
+            .map_err(|e| format!("{name}: {e}"))?
+            .iter()
+            .collect())
     };
     let dec = |name: &str| -> std::result::Result<Vec<Option<Decimal>>, String> {
         s(name)?
             .into_iter()
-            .map(|v| v.map(|t| Decimal::from_str(&t).map_err(|e| format!("{name} {t:?}: {e}"))).transpose())
+            .map(|v| {
+                v.map(|t| Decimal::from_str(&t).map_err(|e| format!("{name} {t:?}: {e}")))
+                    .transpose()
+            })
             .collect()
     };
     let periods = s("period")?;
-    if periods.iter().any(|p| p.as_deref() != Some(period.to_string().as_str())) {
+    if periods
+        .iter()
+        .any(|p| p.as_deref() != Some(period.to_string().as_str()))
+    {
         return Err(format!("it does not hold period {period} only"));
     }
-    let previous = s("previous")?.into_iter().flatten().next().and_then(|p| Period::from_str(&p).ok());
+    let previous = s("previous")?
+        .into_iter()
+        .flatten()
+        .next()
+        .and_then(|p| Period::from_str(&p).ok());
     let group = s("group")?;
     let unit = s("unit")?;
     let is_city: Vec<Option<bool>> = df
@@ -149,8 +204,14 @@ pub fn from_frame(df: &DataFrame, period: Period) -> std::result::Result<PeriodR
         .iter()
         .collect();
     let indicator = s("indicator")?;
-    let (month, value, base, change, growth, share) =
-        (dec("month")?, dec("value")?, dec("base")?, dec("change")?, dec("growth")?, dec("share")?);
+    let (month, value, base, change, growth, share) = (
+        dec("month")?,
+        dec("value")?,
+        dec("base")?,
+        dec("change")?,
+        dec("growth")?,
+        dec("share")?,
+    );
     let status = s("status")?;
     let (value_rank, growth_rank) = (u("value_rank")?, u("growth_rank")?);
     let rank_change: Vec<Option<i32>> = df
@@ -180,7 +241,12 @@ pub fn from_frame(df: &DataFrame, period: Period) -> std::result::Result<PeriodR
             rank_change: rank_change[i],
         });
     }
-    Ok(PeriodResult { period, rows, previous, warnings: Vec::new() })
+    Ok(PeriodResult {
+        period,
+        rows,
+        previous,
+        warnings: Vec::new(),
+    })
 }
 
 /// An exclusive lock on the history folder for the whole run, so that two runs at the same

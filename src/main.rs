@@ -7,7 +7,11 @@ use tongbao::app::{self, RunArgs};
 use tongbao::{Config, Error, Period};
 
 #[derive(Parser)]
-#[command(name = "tongbao", version, about = "工业经济运行月度通报: monthly industrial-indicator ranking bulletin")]
+#[command(
+    name = "tongbao",
+    version,
+    about = "工业经济运行月度通报: monthly industrial-indicator ranking bulletin"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -111,23 +115,43 @@ fn main() -> ExitCode {
 
 fn dispatch(cli: Cli) -> Result<(), Error> {
     match cli.command {
-        Command::Run { common, out, history, all, timings } => {
+        Command::Run {
+            common,
+            out,
+            history,
+            all,
+            timings,
+        } => {
             let cfg = Config::load(common.config.as_deref())?;
             let args = run_args(&common, out, history, timings);
-            if all { app::run_all(&cfg, &args)? } else { app::run(&cfg, &args)? };
+            if all {
+                app::run_all(&cfg, &args)?
+            } else {
+                app::run(&cfg, &args)?
+            };
         }
         Command::Check { common, history } => {
             let cfg = Config::load(common.config.as_deref())?;
             let args = run_args(&common, PathBuf::from("reports"), history, false);
             print!("{}", app::check(&cfg, &args)?);
         }
-        Command::Template { period, out, config } => {
+        Command::Template {
+            period,
+            out,
+            config,
+        } => {
             let cfg = Config::load(config.as_deref())?;
             for f in app::template(&cfg, period, &out)? {
                 println!("{}", f.display());
             }
         }
-        Command::Assess { year, through, out, config, history } => {
+        Command::Assess {
+            year,
+            through,
+            out,
+            config,
+            history,
+        } => {
             let cfg = Config::load(config.as_deref())?;
             for f in app::assess(&cfg, &history, year, through, &out)? {
                 println!("{}", f.display());

@@ -170,11 +170,16 @@ pub struct PeriodResult {
 
 impl PeriodResult {
     /// Rows of one indicator (city first, then units in official order).
-    pub fn indicator_rows<'a>(&'a self, indicator: &'a str) -> impl Iterator<Item = &'a ResultRow> + 'a {
+    pub fn indicator_rows<'a>(
+        &'a self,
+        indicator: &'a str,
+    ) -> impl Iterator<Item = &'a ResultRow> + 'a {
         self.rows.iter().filter(move |r| r.indicator == indicator)
     }
 
     pub fn row(&self, unit: &str, indicator: &str) -> Option<&ResultRow> {
-        self.rows.iter().find(|r| r.unit == unit && r.indicator == indicator)
+        self.rows
+            .iter()
+            .find(|r| r.unit == unit && r.indicator == indicator)
     }
 }

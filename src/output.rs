@@ -9,9 +9,15 @@ use std::path::{Path, PathBuf};
 
 /// Write `bytes` to `path` atomically: temporary file in the same folder, fsync, rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| -> std::io::Result<()> {
         let mut f = fs::File::create(&tmp)?;
@@ -45,15 +51,25 @@ pub struct Staging {
 impl Staging {
     /// A fresh staging folder for the destination folder `dest` (created beside it).
     pub fn new(dest: &Path) -> Result<Staging> {
-        let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = dest
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        let stem = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+        let stem = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
         let dir = parent.join(format!(".{stem}.staging-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         }
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        Ok(Staging { dir, dest: dest.to_path_buf(), committed: false })
+        Ok(Staging {
+            dir,
+            dest: dest.to_path_buf(),
+            committed: false,
+        })
     }
 
     /// Move every staged file into the destination (files are synced first, then renamed one
@@ -64,11 +80,15 @@ impl Staging {
         collect_files(&self.dir, &mut files).map_err(|e| Error::io(&self.dir, e))?;
         files.sort();
         for f in &files {
-            fs::File::open(f).and_then(|h| h.sync_all()).map_err(|e| Error::io(f, e))?;
+            fs::File::open(f)
+                .and_then(|h| h.sync_all())
+                .map_err(|e| Error::io(f, e))?;
         }
         let mut written = Vec::new();
         for f in files {
-            let rel = f.strip_prefix(&self.dir).expect("staged file is under the staging folder");
+            let rel = f
+                .strip_prefix(&self.dir)
+                .expect("staged file is under the staging folder");
             let to = self.dest.join(rel);
             if let Some(p) = to.parent() {
                 fs::create_dir_all(p).map_err(|e| Error::io(p, e))?;

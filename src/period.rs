@@ -11,17 +11,26 @@ pub struct Period {
 
 impl Period {
     pub fn new(year: i32, month: u32) -> Option<Period> {
-        ((1..=12).contains(&month) && (1900..=2999).contains(&year)).then_some(Period { year, month })
+        ((1..=12).contains(&month) && (1900..=2999).contains(&year))
+            .then_some(Period { year, month })
     }
 
     /// 「2015年1-7月」; 「2015年1月」 for January.
     pub fn label(&self) -> String {
-        if self.month == 1 { format!("{}年1月", self.year) } else { format!("{}年1-{}月", self.year, self.month) }
+        if self.month == 1 {
+            format!("{}年1月", self.year)
+        } else {
+            format!("{}年1-{}月", self.year, self.month)
+        }
     }
 
     /// 「1-7月」, the cumulative span without the year.
     pub fn span(&self) -> String {
-        if self.month == 1 { "1月".to_string() } else { format!("1-{}月", self.month) }
+        if self.month == 1 {
+            "1月".to_string()
+        } else {
+            format!("1-{}月", self.month)
+        }
     }
 
     /// Parse the text of a 报告期 cell: 2015年1-7月, 2015年7月, 2015-07, 2015.7, 2015年1—7月.
@@ -43,7 +52,11 @@ impl Period {
         let rest = s[n..].trim_start_matches(['年', '-', '.', '/', '_']);
         let (m1, n1) = digits_at(rest)?;
         let rest2 = &rest[n1..];
-        let month = if let Some(r) = rest2.strip_prefix('-').or_else(|| rest2.strip_prefix('~')).or_else(|| rest2.strip_prefix("至")) {
+        let month = if let Some(r) = rest2
+            .strip_prefix('-')
+            .or_else(|| rest2.strip_prefix('~'))
+            .or_else(|| rest2.strip_prefix("至"))
+        {
             if m1 != 1 {
                 return None;
             }
@@ -56,7 +69,10 @@ impl Period {
 
     /// The period before this one in the same year, if any.
     pub fn previous_in_year(&self) -> Option<Period> {
-        (self.month > 1).then(|| Period { year: self.year, month: self.month - 1 })
+        (self.month > 1).then(|| Period {
+            year: self.year,
+            month: self.month - 1,
+        })
     }
 }
 
@@ -90,10 +106,23 @@ mod tests {
         assert_eq!(p.to_string(), "2015-07");
         assert!("2015-13".parse::<Period>().is_err());
         assert!("15-07".parse::<Period>().is_err());
-        for s in ["报告期:2015年1-7月", "2015年1—7月", "2015年7月", "2015-07", "2015.7", "２０１５年１－７月"] {
+        for s in [
+            "报告期:2015年1-7月",
+            "2015年1—7月",
+            "2015年7月",
+            "2015-07",
+            "2015.7",
+            "２０１５年１－７月",
+        ] {
             assert_eq!(Period::parse_label(s), Some(p), "{s}");
         }
-        assert_eq!(Period::parse_label("2015年1-2月"), Some(Period { year: 2015, month: 2 }));
+        assert_eq!(
+            Period::parse_label("2015年1-2月"),
+            Some(Period {
+                year: 2015,
+                month: 2
+            })
+        );
         assert_eq!(Period::parse_label("2015年3-7月"), None);
     }
 }

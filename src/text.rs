@@ -57,18 +57,20 @@ pub fn parse_number_text(s: &str) -> NumText {
         t = stripped.to_string();
         percent = true;
     }
-    let t: String = t.chars().filter(|c| *c != ',' && *c != '\u{FF0C}').collect();
+    let t: String = t
+        .chars()
+        .filter(|c| *c != ',' && *c != '\u{FF0C}')
+        .collect();
     let t = t.strip_prefix('+').unwrap_or(&t);
     let ok = !t.is_empty()
         && t.len() <= 40
-        && t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
         && t.chars().filter(|c| *c == '.').count() <= 1
         && t.rfind('-').is_none_or(|i| i == 0)
         && t.chars().any(|c| c.is_ascii_digit());
-    if ok {
-        if let Ok(value) = Decimal::from_str(t) {
-            return NumText::Number { value, percent };
-        }
+    if ok && let Ok(value) = Decimal::from_str(t) {
+        return NumText::Number { value, percent };
     }
     NumText::Invalid(shorten(s, 40))
 }
@@ -128,7 +130,8 @@ pub fn div_round(num: Decimal, den: Decimal, dp: u32) -> Option<Decimal> {
 }
 
 fn rescale_i128(d: Decimal, scale: u32) -> Option<i128> {
-    d.mantissa().checked_mul(10i128.checked_pow(scale - d.scale())?)
+    d.mantissa()
+        .checked_mul(10i128.checked_pow(scale - d.scale())?)
 }
 
 /// Growth in % of SPEC §3: `(value − base) / |base| × 100`, 四舍五入 to one decimal.
@@ -186,7 +189,14 @@ mod tests {
 
     #[test]
     fn floats_read_as_typed() {
-        assert_eq!(decimal_from_f64(98765.39999999999), Some(d("98765.4")));
+        // As stored by the example workbook; and the floats next to 98765.4.
+        assert_eq!(
+            decimal_from_f64("98765.39999999999".parse().unwrap()),
+            Some(d("98765.4"))
+        );
+        assert_eq!(decimal_from_f64(98765.4f64.next_down()), Some(d("98765.4")));
+        assert_eq!(decimal_from_f64(98765.4f64.next_up()), Some(d("98765.4")));
+        assert_eq!(decimal_from_f64(2.45f64.next_down()), Some(d("2.45")));
         assert_eq!(decimal_from_f64(0.1 + 0.2), Some(d("0.3")));
         assert_eq!(decimal_from_f64(10245.0), Some(d("10245")));
         assert_eq!(decimal_from_f64(-0.092), Some(d("-0.092")));
@@ -195,11 +205,41 @@ mod tests {
 
     #[test]
     fn numbers_as_text() {
-        assert_eq!(parse_number_text("12,345.6"), NumText::Number { value: d("12345.6"), percent: false });
-        assert_eq!(parse_number_text(" 12345.6 "), NumText::Number { value: d("12345.6"), percent: false });
-        assert_eq!(parse_number_text("１２３４５.６"), NumText::Number { value: d("12345.6"), percent: false });
-        assert_eq!(parse_number_text("9.2%"), NumText::Number { value: d("9.2"), percent: true });
-        assert_eq!(parse_number_text("-3.5％"), NumText::Number { value: d("-3.5"), percent: true });
+        assert_eq!(
+            parse_number_text("12,345.6"),
+            NumText::Number {
+                value: d("12345.6"),
+                percent: false
+            }
+        );
+        assert_eq!(
+            parse_number_text(" 12345.6 "),
+            NumText::Number {
+                value: d("12345.6"),
+                percent: false
+            }
+        );
+        assert_eq!(
+            parse_number_text("１２３４５.６"),
+            NumText::Number {
+                value: d("12345.6"),
+                percent: false
+            }
+        );
+        assert_eq!(
+            parse_number_text("9.2%"),
+            NumText::Number {
+                value: d("9.2"),
+                percent: true
+            }
+        );
+        assert_eq!(
+            parse_number_text("-3.5％"),
+            NumText::Number {
+                value: d("-3.5"),
+                percent: true
+            }
+        );
         for m in ["", " ", "-", "—", "/", "无", "－"] {
             assert_eq!(parse_number_text(m), NumText::Missing, "{m:?}");
         }

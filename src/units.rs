@@ -42,7 +42,9 @@ pub fn conversion(from: &str, to: &str) -> Option<Decimal> {
 /// Measures recognised inside a label or note such as `单位:万元、%` or `1-本月累计(千元)`.
 pub fn find_measure(text: &str) -> Option<&'static str> {
     let n = crate::text::normalize(text);
-    ["亿元", "千元", "万元", "元"].into_iter().find(|m| n.contains(m))
+    ["亿元", "千元", "万元", "元"]
+        .into_iter()
+        .find(|m| n.contains(m))
 }
 
 #[cfg(test)]

@@ -14,7 +14,10 @@ pub const MAX_TEXT: usize = 1_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
-    Number { value: f64, percent_format: bool },
+    Number {
+        value: f64,
+        percent_format: bool,
+    },
     Text(String),
     Bool(bool),
     Date(String),
@@ -44,7 +47,9 @@ impl Grid {
 
     /// Cells of one row, left to right.
     pub fn row(&self, row: u32) -> impl Iterator<Item = (u32, &Value)> {
-        self.cells.range((row, 0)..(row, u32::MAX)).map(|((_, c), v)| (*c, v))
+        self.cells
+            .range((row, 0)..(row, u32::MAX))
+            .map(|((_, c), v)| (*c, v))
     }
 
     /// Distinct rows that have cells, in order.
@@ -66,14 +71,24 @@ impl Grid {
 }
 
 fn cut(s: &str) -> String {
-    if s.len() <= MAX_TEXT { s.to_string() } else { s.chars().take(MAX_TEXT).collect() }
+    if s.len() <= MAX_TEXT {
+        s.to_string()
+    } else {
+        s.chars().take(MAX_TEXT).collect()
+    }
 }
 
 fn from_data(d: &Data) -> Option<Value> {
     Some(match d {
         Data::Empty => return None,
-        Data::Int(i) => Value::Number { value: *i as f64, percent_format: false },
-        Data::Float(f) => Value::Number { value: *f, percent_format: false },
+        Data::Int(i) => Value::Number {
+            value: *i as f64,
+            percent_format: false,
+        },
+        Data::Float(f) => Value::Number {
+            value: *f,
+            percent_format: false,
+        },
         Data::String(s) => {
             if s.trim().is_empty() {
                 return None;
@@ -90,8 +105,14 @@ fn from_data(d: &Data) -> Option<Value> {
 fn from_ref(d: &DataRef<'_>, percent_format: bool) -> Option<Value> {
     Some(match d {
         DataRef::Empty => return None,
-        DataRef::Int(i) => Value::Number { value: *i as f64, percent_format },
-        DataRef::Float(f) => Value::Number { value: *f, percent_format },
+        DataRef::Int(i) => Value::Number {
+            value: *i as f64,
+            percent_format,
+        },
+        DataRef::Float(f) => Value::Number {
+            value: *f,
+            percent_format,
+        },
         DataRef::String(s) => {
             if s.trim().is_empty() {
                 return None;
@@ -127,9 +148,16 @@ pub fn load<RS: std::io::Read + std::io::Seek>(
             let percent: Vec<bool> = reader
                 .styles()
                 .iter()
-                .map(|s| s.number_format.as_ref().is_some_and(|n| is_percent_format(&n.format_code)))
+                .map(|s| {
+                    s.number_format
+                        .as_ref()
+                        .is_some_and(|n| is_percent_format(&n.format_code))
+                })
                 .collect();
-            while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(|e| e.to_string())? {
+            while let Some((cell, style)) = reader
+                .next_cell_with_style_id()
+                .map_err(|e| e.to_string())?
+            {
                 let (r, c) = cell.get_position();
                 let pf = percent.get(style).copied().unwrap_or(false);
                 if !grid.insert(r, c, from_ref(cell.get_value(), pf)) {
@@ -142,10 +170,12 @@ pub fn load<RS: std::io::Read + std::io::Seek>(
             let mut reader = x.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
             while let Some(f) = reader.next_cell_with_formula().map_err(|e| e.to_string())? {
                 let (r, c) = f.pos;
-                if let (Some(formula), DataRef::Empty) = (f.formula, &f.value) {
-                    if r < MAX_ROWS && c < MAX_COLS && !grid.cells.contains_key(&(r, c)) {
-                        grid.cells.insert((r, c), Value::Formula(cut(&formula)));
-                    }
+                if let (Some(formula), DataRef::Empty) = (f.formula, &f.value)
+                    && r < MAX_ROWS
+                    && c < MAX_COLS
+                    && !grid.cells.contains_key(&(r, c))
+                {
+                    grid.cells.insert((r, c), Value::Formula(cut(&formula)));
                 }
             }
         }

@@ -40,7 +40,11 @@ pub fn classify_column(label: &str) -> Option<(ColKind, Option<u32>)> {
     if core.is_empty() {
         return None;
     }
-    if ["增长", "增速", "增幅", "增减", "同比"].iter().any(|k| core.contains(k)) && !core.contains("增减额") {
+    if ["增长", "增速", "增幅", "增减", "同比"]
+        .iter()
+        .any(|k| core.contains(k))
+        && !core.contains("增减额")
+    {
         return Some((ColKind::Growth, None));
     }
     if ["上年", "去年", "同期"].iter().any(|k| core.contains(k)) {
@@ -49,7 +53,8 @@ pub fn classify_column(label: &str) -> Option<(ColKind, Option<u32>)> {
     if core.contains("累计") || core.starts_with("1-") || core.starts_with("1~") {
         return Some((ColKind::Value, span_month(&core)));
     }
-    if core == "本月" || core == "当月" || core == "本月数" || core == "当月数" || month_only(&core) {
+    if core == "本月" || core == "当月" || core == "本月数" || core == "当月数" || month_only(&core)
+    {
         return Some((ColKind::Month, None));
     }
     if ["指标名称", "指标", "项目", "名称", "指标名"].contains(&core.as_str()) {
@@ -64,7 +69,9 @@ pub fn classify_column(label: &str) -> Option<(ColKind, Option<u32>)> {
 /// `1-7月累计` -> 7; `1-本月累计` -> None.
 fn span_month(core: &str) -> Option<u32> {
     let rest = core.strip_prefix("本年").unwrap_or(core);
-    let rest = rest.strip_prefix("1-").or_else(|| rest.strip_prefix("1~"))?;
+    let rest = rest
+        .strip_prefix("1-")
+        .or_else(|| rest.strip_prefix("1~"))?;
     let end = rest.find(|c: char| !c.is_ascii_digit())?;
     if end == 0 || !rest[end..].starts_with('月') {
         return None;
@@ -73,31 +80,51 @@ fn span_month(core: &str) -> Option<u32> {
 }
 
 fn month_only(core: &str) -> bool {
-    core.strip_suffix('月').is_some_and(|d| !d.is_empty() && d.len() <= 2 && d.chars().all(|c| c.is_ascii_digit()))
+    core.strip_suffix('月')
+        .is_some_and(|d| !d.is_empty() && d.len() <= 2 && d.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// An indicator label cleaned of numbering, notes and units: `1、主营业务收入(万元)` -> `主营业务收入`.
 pub fn clean_row_label(label: &str) -> String {
     let n = strip_parens(&normalize(label));
-    let n = n.trim_start_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十、..:".contains(c));
+    let n = n.trim_start_matches(|c: char| {
+        c.is_ascii_digit() || "一二三四五六七八九十、..:".contains(c)
+    });
     let n = n.strip_prefix("其中:").unwrap_or(n);
     n.trim_end_matches(':').to_string()
 }
 
 /// Text following a keyword in a note cell (`填报单位:舞阳县 报告期:…`), up to the next keyword.
 pub fn after_keyword(cell: &str, keywords: &[&str]) -> Option<String> {
-    const STOPS: [&str; 9] = ["填报单位", "报告期", "单位:", "填表人", "联系电话", "填报日期", "统计负责人", "单位负责人", "日期:"];
+    const STOPS: [&str; 9] = [
+        "填报单位",
+        "报告期",
+        "单位:",
+        "填表人",
+        "联系电话",
+        "填报日期",
+        "统计负责人",
+        "单位负责人",
+        "日期:",
+    ];
     let n = normalize(cell);
-    let (pos, kw) = keywords.iter().filter_map(|k| n.find(k).map(|p| (p, *k))).min_by_key(|(p, _)| *p)?;
+    let (pos, kw) = keywords
+        .iter()
+        .filter_map(|k| n.find(k).map(|p| (p, *k)))
+        .min_by_key(|(p, _)| *p)?;
     let mut rest = &n[pos + kw.len()..];
     // 填报单位(盖章): …
-    if rest.starts_with('(') {
-        if let Some(end) = rest.find(')') {
-            rest = &rest[end + 1..];
-        }
+    if rest.starts_with('(')
+        && let Some(end) = rest.find(')')
+    {
+        rest = &rest[end + 1..];
     }
     let rest = rest.trim_start_matches([':', '：']);
-    let end = STOPS.iter().filter_map(|s| rest.find(s)).min().unwrap_or(rest.len());
+    let end = STOPS
+        .iter()
+        .filter_map(|s| rest.find(s))
+        .min()
+        .unwrap_or(rest.len());
     Some(rest[..end].trim_end_matches([',', ';', '、']).to_string())
 }
 
@@ -113,13 +140,29 @@ mod tests {
         assert_eq!(k("计量单位"), Some(Measure));
         assert_eq!(k("本月"), Some(Month));
         assert_eq!(k("7月"), Some(Month));
-        for v in ["1-本月累计", "累计", "本年累计", "1-7月累计", "1—7月累计", "1-7月", "1－本月 累计"] {
+        for v in [
+            "1-本月累计",
+            "累计",
+            "本年累计",
+            "1-7月累计",
+            "1—7月累计",
+            "1-7月",
+            "1－本月 累计",
+        ] {
             assert_eq!(k(v), Some(Value), "{v}");
         }
         for b in ["上年同期累计", "上年同期", "去年同期", "去年同期累计"] {
             assert_eq!(k(b), Some(Base), "{b}");
         }
-        for g in ["同比增长(%)", "增长(%)", "增速(%)", "同比±%", "比上年同期增长(%)", "同比增长\n（％）", "增速"] {
+        for g in [
+            "同比增长(%)",
+            "增长(%)",
+            "增速(%)",
+            "同比±%",
+            "比上年同期增长(%)",
+            "同比增长\n（％）",
+            "增速",
+        ] {
             assert_eq!(k(g), Some(Growth), "{g}");
         }
         assert_eq!(classify_column("1-7月累计"), Some((Value, Some(7))));
@@ -129,10 +172,26 @@ mod tests {
 
     #[test]
     fn notes() {
-        assert_eq!(after_keyword("填报单位:舞阳县", &["填报单位"]).as_deref(), Some("舞阳县"));
-        assert_eq!(after_keyword("填报单位（盖章）： 舞阳县  报告期:2015年1-7月", &["填报单位"]).as_deref(), Some("舞阳县"));
-        assert_eq!(after_keyword("填报单位:舞阳县  报告期:2015年1-7月", &["报告期"]).as_deref(), Some("2015年1-7月"));
-        assert_eq!(after_keyword("填报单位:", &["填报单位"]).as_deref(), Some(""));
+        assert_eq!(
+            after_keyword("填报单位:舞阳县", &["填报单位"]).as_deref(),
+            Some("舞阳县")
+        );
+        assert_eq!(
+            after_keyword(
+                "填报单位（盖章）： 舞阳县  报告期:2015年1-7月",
+                &["填报单位"]
+            )
+            .as_deref(),
+            Some("舞阳县")
+        );
+        assert_eq!(
+            after_keyword("填报单位:舞阳县  报告期:2015年1-7月", &["报告期"]).as_deref(),
+            Some("2015年1-7月")
+        );
+        assert_eq!(
+            after_keyword("填报单位:", &["填报单位"]).as_deref(),
+            Some("")
+        );
         assert_eq!(clean_row_label("1、主营业务收入(万元)"), "主营业务收入");
         assert_eq!(clean_row_label(" 利润 总额 "), "利润总额");
     }

@@ -44,7 +44,10 @@ pub(crate) struct FileOutcome {
 /// Spreadsheet files of a folder, sorted by name; lock files and hidden files skipped.
 pub fn input_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let rd = std::fs::read_dir(dir).map_err(|e| {
-        Error::Usage(format!("输入文件夹无法读取 (cannot read the input folder) {}: {e}", dir.display()))
+        Error::Usage(format!(
+            "输入文件夹无法读取 (cannot read the input folder) {}: {e}",
+            dir.display()
+        ))
     })?;
     let mut files = Vec::new();
     for e in rd {
@@ -53,7 +56,10 @@ pub fn input_files(dir: &Path) -> Result<Vec<PathBuf>> {
         if name.starts_with('.') || name.starts_with("~$") {
             continue;
         }
-        let ext = Path::new(&name).extension().map(|x| x.to_string_lossy().to_lowercase()).unwrap_or_default();
+        let ext = Path::new(&name)
+            .extension()
+            .map(|x| x.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
         if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") && e.path().is_file() {
             files.push(e.path());
         }
@@ -73,14 +79,19 @@ pub fn ingest(cfg: &Config, period: Period, dir: &Path, opts: &Options) -> Resul
             )]),
         });
     }
-    let outcomes: Vec<FileOutcome> = files.par_iter().map(|p| read_file_guarded(cfg, period, p)).collect();
+    let outcomes: Vec<FileOutcome> = files
+        .par_iter()
+        .map(|p| read_file_guarded(cfg, period, p))
+        .collect();
     assemble(cfg, period, outcomes, opts)
 }
 
 /// Read one file; a panic inside a reader library becomes this file's error.
 fn read_file_guarded(cfg: &Config, period: Period, path: &Path) -> FileOutcome {
     let name = display_name(path);
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_file(cfg, period, path))) {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_file(cfg, period, path)
+    })) {
         Ok(o) => o,
         Err(_) => FileOutcome {
             errors: vec![Diagnostic::new(
@@ -93,12 +104,17 @@ fn read_file_guarded(cfg: &Config, period: Period, path: &Path) -> FileOutcome {
 }
 
 pub(crate) fn display_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
 }
 
 fn read_file(cfg: &Config, period: Period, path: &Path) -> FileOutcome {
     let name = display_name(path);
-    let fail = |msg: String| FileOutcome { errors: vec![Diagnostic::new(Location::file(name.clone()), msg)], ..Default::default() };
+    let fail = |msg: String| FileOutcome {
+        errors: vec![Diagnostic::new(Location::file(name.clone()), msg)],
+        ..Default::default()
+    };
     let bytes = match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_FILE_BYTES => {
             return fail(format!(
@@ -120,7 +136,11 @@ fn read_file(cfg: &Config, period: Period, path: &Path) -> FileOutcome {
     let cursor = std::io::Cursor::new(bytes);
     let mut wb = match open_by_content(path, cursor) {
         Ok(wb) => wb,
-        Err(e) => return fail(format!("不是可读取的电子表格 (not a readable spreadsheet: {e}); expected .xlsx, .xls or .ods")),
+        Err(e) => {
+            return fail(format!(
+                "不是可读取的电子表格 (not a readable spreadsheet: {e}); expected .xlsx, .xls or .ods"
+            ));
+        }
     };
     sheet::read_workbook(cfg, period, path, &name, sha256, &mut wb)
 }
@@ -130,7 +150,10 @@ fn open_by_content(
     cursor: std::io::Cursor<Vec<u8>>,
 ) -> std::result::Result<calamine::Sheets<std::io::Cursor<Vec<u8>>>, String> {
     use calamine::Reader;
-    let ext = path.extension().map(|x| x.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|x| x.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
     let head = cursor.get_ref().get(..8).unwrap_or(&[]).to_vec();
     let is_zip = head.starts_with(b"PK\x03\x04");
     let is_ole = head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
@@ -139,16 +162,22 @@ fn open_by_content(
         if let Ok(x) = calamine::Xlsx::new(cursor.clone()) {
             return Ok(calamine::Sheets::Xlsx(x));
         }
-        return calamine::Ods::new(cursor).map(calamine::Sheets::Ods).map_err(|e| e.to_string());
+        return calamine::Ods::new(cursor)
+            .map(calamine::Sheets::Ods)
+            .map_err(|e| e.to_string());
     }
     if is_zip {
         if let Ok(o) = calamine::Ods::new(cursor.clone()) {
             return Ok(calamine::Sheets::Ods(o));
         }
-        return calamine::Xlsx::new(cursor).map(calamine::Sheets::Xlsx).map_err(|e| e.to_string());
+        return calamine::Xlsx::new(cursor)
+            .map(calamine::Sheets::Xlsx)
+            .map_err(|e| e.to_string());
     }
     if is_ole {
-        return calamine::Xls::new(cursor).map(calamine::Sheets::Xls).map_err(|e| e.to_string());
+        return calamine::Xls::new(cursor)
+            .map(calamine::Sheets::Xls)
+            .map_err(|e| e.to_string());
     }
     Err("neither an Excel nor an OpenDocument file".into())
 }
@@ -162,7 +191,10 @@ fn check_zip(bytes: &[u8]) -> std::result::Result<(), String> {
         return Err("文件损坏 (damaged zip package; not a readable .xlsx/.ods)".into());
     };
     if z.len() > 10_000 {
-        return Err(format!("文件结构异常 (the package holds {} parts; a workbook has a few dozen)", z.len()));
+        return Err(format!(
+            "文件结构异常 (the package holds {} parts; a workbook has a few dozen)",
+            z.len()
+        ));
     }
     let mut total: u64 = 0;
     for i in 0..z.len() {
@@ -170,7 +202,11 @@ fn check_zip(bytes: &[u8]) -> std::result::Result<(), String> {
             return Err("文件损坏 (damaged zip package)".into());
         };
         total = total.saturating_add(f.size());
-        let ratio = if f.compressed_size() > 0 { f.size() / f.compressed_size() } else { 0 };
+        let ratio = if f.compressed_size() > 0 {
+            f.size() / f.compressed_size()
+        } else {
+            0
+        };
         if f.size() > 16 * 1024 * 1024 && ratio > 100 {
             return Err(format!(
                 "文件异常,疑似压缩炸弹 (part {} inflates {}× to {} MB; refused as a zip bomb)",
@@ -195,7 +231,12 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Put the files together: duplicates, missing units, the city row.
-fn assemble(cfg: &Config, period: Period, outcomes: Vec<FileOutcome>, opts: &Options) -> Result<Ingested> {
+fn assemble(
+    cfg: &Config,
+    period: Period,
+    outcomes: Vec<FileOutcome>,
+    opts: &Options,
+) -> Result<Ingested> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let mut sources = Vec::new();
@@ -222,15 +263,23 @@ fn assemble(cfg: &Config, period: Period, outcomes: Vec<FileOutcome>, opts: &Opt
         }
         if let Some((readings, at)) = o.city {
             if let Some((_, first, _)) = &city {
-                errors.push(Diagnostic::new(at, format!("全市 row given twice: also in {first}")));
+                errors.push(Diagnostic::new(
+                    at,
+                    format!("全市 row given twice: also in {first}"),
+                ));
             } else {
                 city = Some((readings, at, si));
             }
         }
     }
-    let missing: Vec<usize> = (0..cfg.units.len()).filter(|u| !by_unit.contains_key(u)).collect();
+    let missing: Vec<usize> = (0..cfg.units.len())
+        .filter(|u| !by_unit.contains_key(u))
+        .collect();
     if !missing.is_empty() {
-        let names: Vec<&str> = missing.iter().map(|&u| cfg.units[u].name.as_str()).collect();
+        let names: Vec<&str> = missing
+            .iter()
+            .map(|&u| cfg.units[u].name.as_str())
+            .collect();
         let d = Diagnostic::new(
             Location::file(format!("{period}")),
             format!(
@@ -238,19 +287,44 @@ fn assemble(cfg: &Config, period: Period, outcomes: Vec<FileOutcome>, opts: &Opt
                 names.len(),
                 names.len(),
                 names.join("、"),
-                if opts.allow_missing { " — marked 未报 (--allow-missing)" } else { " — use --allow-missing to mark them 未报 and go on" }
+                if opts.allow_missing {
+                    " — marked 未报 (--allow-missing)"
+                } else {
+                    " — use --allow-missing to mark them 未报 and go on"
+                }
             ),
         );
-        if opts.allow_missing { warnings.push(d) } else { errors.push(d) }
+        if opts.allow_missing {
+            warnings.push(d)
+        } else {
+            errors.push(d)
+        }
     }
     if !errors.is_empty() {
         errors.sort_by(|a, b| a.location.cmp(&b.location));
-        return Err(Error::Input { errors: Diagnostics(errors) });
+        return Err(Error::Input {
+            errors: Diagnostics(errors),
+        });
     }
     let submissions = by_unit
         .into_iter()
-        .map(|(unit, (readings, _, source))| Submission { unit, source, readings })
+        .map(|(unit, (readings, _, source))| Submission {
+            unit,
+            source,
+            readings,
+        })
         .collect();
-    let city = city.map(|(readings, _, source)| Submission { unit: usize::MAX, source, readings });
-    Ok(Ingested { period, submissions, city, sources, missing, warnings })
+    let city = city.map(|(readings, _, source)| Submission {
+        unit: usize::MAX,
+        source,
+        readings,
+    });
+    Ok(Ingested {
+        period,
+        submissions,
+        city,
+        sources,
+        missing,
+        warnings,
+    })
 }

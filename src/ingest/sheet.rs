@@ -19,9 +19,16 @@ const HEADER_ROWS: u32 = 30;
 
 enum Layout {
     /// Header row and the columns found in it.
-    Submission { header: u32, cols: Vec<(u32, ColKind, Option<u32>)> },
+    Submission {
+        header: u32,
+        cols: Vec<(u32, ColKind, Option<u32>)>,
+    },
     /// Indicator row, sub-header row, unit-name column, (column, indicator, kind).
-    Consolidated { header: u32, unit_col: u32, cols: Vec<(u32, usize, ColKind, Option<u32>)> },
+    Consolidated {
+        header: u32,
+        unit_col: u32,
+        cols: Vec<(u32, usize, ColKind, Option<u32>)>,
+    },
 }
 
 pub(crate) fn read_workbook<RS: std::io::Read + std::io::Seek>(
@@ -37,7 +44,10 @@ pub(crate) fn read_workbook<RS: std::io::Read + std::io::Seek>(
     if sheets.len() > MAX_SHEETS_SCANNED {
         out.warnings.push(Diagnostic::new(
             Location::file(name),
-            format!("{} sheets; only the first {MAX_SHEETS_SCANNED} were looked at", sheets.len()),
+            format!(
+                "{} sheets; only the first {MAX_SHEETS_SCANNED} were looked at",
+                sheets.len()
+            ),
         ));
     }
     let mut first_error: Option<Diagnostic> = None;
@@ -46,23 +56,48 @@ pub(crate) fn read_workbook<RS: std::io::Read + std::io::Seek>(
             Ok(g) => g,
             Err(e) => {
                 let msg = if e == grid::TOO_MANY_CELLS {
-                    format!("工作表过大 (the sheet has more than {} cells; a submission has a few dozen)", grid::MAX_CELLS)
+                    format!(
+                        "工作表过大 (the sheet has more than {} cells; a submission has a few dozen)",
+                        grid::MAX_CELLS
+                    )
                 } else {
-                    format!("工作表无法读取 (cannot read the sheet: {})", shorten(&e, 200))
+                    format!(
+                        "工作表无法读取 (cannot read the sheet: {})",
+                        shorten(&e, 200)
+                    )
                 };
-                first_error.get_or_insert(Diagnostic::new(Location::sheet(name, sheet.as_str()), msg));
+                first_error
+                    .get_or_insert(Diagnostic::new(Location::sheet(name, sheet.as_str()), msg));
                 continue;
             }
         };
         if let Some(layout) = find_layout(cfg, &grid) {
-            let mut r = SheetReader { cfg, period, name, sheet, grid: &grid, out: &mut out };
-            let (kind, found_period) = match layout {
-                Layout::Submission { header, cols } => (SourceKind::Submission, r.submission(path, header, &cols)),
-                Layout::Consolidated { header, unit_col, cols } => {
-                    (SourceKind::Consolidated, r.consolidated(header, unit_col, &cols))
-                }
+            let mut r = SheetReader {
+                cfg,
+                period,
+                name,
+                sheet,
+                grid: &grid,
+                out: &mut out,
             };
-            let mut units: Vec<String> = out.units.iter().map(|(u, _, _)| cfg.units[*u].name.clone()).collect();
+            let (kind, found_period) = match layout {
+                Layout::Submission { header, cols } => {
+                    (SourceKind::Submission, r.submission(path, header, &cols))
+                }
+                Layout::Consolidated {
+                    header,
+                    unit_col,
+                    cols,
+                } => (
+                    SourceKind::Consolidated,
+                    r.consolidated(header, unit_col, &cols),
+                ),
+            };
+            let mut units: Vec<String> = out
+                .units
+                .iter()
+                .map(|(u, _, _)| cfg.units[*u].name.clone())
+                .collect();
             if out.city.is_some() {
                 units.insert(0, "全市".into());
             }
@@ -93,24 +128,46 @@ const MAX_SHEETS_SCANNED: usize = super::MAX_SHEETS;
 
 fn find_layout(cfg: &Config, g: &Grid) -> Option<Layout> {
     for row in g.rows().into_iter().take_while(|r| *r < HEADER_ROWS) {
-        let cells: Vec<(u32, &str)> = g.row(row).filter_map(|(c, v)| if let Value::Text(t) = v { Some((c, t.as_str())) } else { None }).collect();
-        let cols: Vec<(u32, ColKind, Option<u32>)> =
-            cells.iter().filter_map(|(c, t)| classify_column(t).map(|(k, n)| (*c, k, n))).collect();
+        let cells: Vec<(u32, &str)> = g
+            .row(row)
+            .filter_map(|(c, v)| {
+                if let Value::Text(t) = v {
+                    Some((c, t.as_str()))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let cols: Vec<(u32, ColKind, Option<u32>)> = cells
+            .iter()
+            .filter_map(|(c, t)| classify_column(t).map(|(k, n)| (*c, k, n)))
+            .collect();
         let has = |k: ColKind| cols.iter().any(|(_, kk, _)| *kk == k);
         if has(ColKind::Name) && has(ColKind::Value) {
             return Some(Layout::Submission { header: row, cols });
         }
-        let inds: Vec<(u32, usize)> =
-            cells.iter().filter_map(|(c, t)| cfg.indicator_by_name(&clean_row_label(t)).map(|i| (*c, i))).collect();
+        let inds: Vec<(u32, usize)> = cells
+            .iter()
+            .filter_map(|(c, t)| cfg.indicator_by_name(&clean_row_label(t)).map(|i| (*c, i)))
+            .collect();
         if inds.is_empty() {
             continue;
         }
         // Sub-header row right below: 1-本月累计 | 上年同期 | 同比增长 under each indicator.
         let sub: Vec<(u32, ColKind, Option<u32>)> = g
             .row(row + 1)
-            .filter_map(|(c, v)| if let Value::Text(t) = v { classify_column(t).map(|(k, n)| (c, k, n)) } else { None })
+            .filter_map(|(c, v)| {
+                if let Value::Text(t) = v {
+                    classify_column(t).map(|(k, n)| (c, k, n))
+                } else {
+                    None
+                }
+            })
             .collect();
-        if !sub.iter().any(|(_, k, _)| matches!(k, ColKind::Value | ColKind::Growth)) {
+        if !sub
+            .iter()
+            .any(|(_, k, _)| matches!(k, ColKind::Value | ColKind::Growth))
+        {
             continue;
         }
         // Indicator names are merged across their columns: a name covers the columns up to the next one.
@@ -123,14 +180,29 @@ fn find_layout(cfg: &Config, g: &Grid) -> Option<Layout> {
             let ind = inds.iter().rev().find(|(ic, _)| *ic <= c).map(|(_, i)| *i);
             // A non-indicator text between indicator headers ends the previous indicator's span.
             let blocker = cells.iter().any(|(tc, t)| {
-                *tc <= c && inds.iter().rev().find(|(ic, _)| *ic <= c).is_some_and(|(ic, _)| *tc > *ic) && cfg.indicator_by_name(&clean_row_label(t)).is_none()
+                *tc <= c
+                    && inds
+                        .iter()
+                        .rev()
+                        .find(|(ic, _)| *ic <= c)
+                        .is_some_and(|(ic, _)| *tc > *ic)
+                    && cfg.indicator_by_name(&clean_row_label(t)).is_none()
             });
             if let (Some(i), false) = (ind, blocker) {
                 cols.push((c, i, k, n));
             }
         }
-        let unit_col = cells.iter().map(|(c, _)| *c).filter(|c| *c < first_ind_col).min().unwrap_or(0);
-        return Some(Layout::Consolidated { header: row, unit_col, cols });
+        let unit_col = cells
+            .iter()
+            .map(|(c, _)| *c)
+            .filter(|c| *c < first_ind_col)
+            .min()
+            .unwrap_or(0);
+        return Some(Layout::Consolidated {
+            header: row,
+            unit_col,
+            cols,
+        });
     }
     None
 }
@@ -166,12 +238,21 @@ impl SheetReader<'_> {
             .grid
             .cells
             .range((0, 0)..(header, 0))
-            .filter_map(|((r, c), v)| if let Value::Text(t) = v { Some((*r, *c, t.clone())) } else { None })
+            .filter_map(|((r, c), v)| {
+                if let Value::Text(t) = v {
+                    Some((*r, *c, t.clone()))
+                } else {
+                    None
+                }
+            })
             .collect();
         for (r, c, t) in &cells {
             let n = normalize(t);
             let next_text = || {
-                cells.iter().find(|(r2, c2, t2)| r2 == r && c2 > c && !t2.trim().is_empty()).map(|(_, _, t2)| normalize(t2))
+                cells
+                    .iter()
+                    .find(|(r2, c2, t2)| r2 == r && c2 > c && !t2.trim().is_empty())
+                    .map(|(_, _, t2)| normalize(t2))
             };
             if n.contains("填报单位") || n.contains("单位名称") {
                 let mut v = after_keyword(t, &["填报单位", "单位名称"]).unwrap_or_default();
@@ -196,12 +277,12 @@ impl SheetReader<'_> {
                     notes.title_period = Some((p, *r, *c));
                 }
             }
-            if let Some(v) = after_keyword(t, &["单位:"]) {
-                if !n.contains("填报单位:") || n.find("单位:") != n.find("填报单位:").map(|p| p + "填报".len()) {
-                    if let Some(m) = find_measure(&v) {
-                        notes.measure = Some(m.to_string());
-                    }
-                }
+            if let Some(v) = after_keyword(t, &["单位:"])
+                && (!n.contains("填报单位:")
+                    || n.find("单位:") != n.find("填报单位:").map(|p| p + "填报".len()))
+                && let Some(m) = find_measure(&v)
+            {
+                notes.measure = Some(m.to_string());
             }
         }
         notes
@@ -215,19 +296,35 @@ impl SheetReader<'_> {
                 Some(p) => self.error(
                     *r,
                     *c,
-                    format!("报告期不符 (wrong period): the sheet says {} but this run is {}", p.label(), self.period.label()),
+                    format!(
+                        "报告期不符 (wrong period): the sheet says {} but this run is {}",
+                        p.label(),
+                        self.period.label()
+                    ),
                 ),
                 None => self.error(
                     *r,
                     *c,
-                    format!("报告期无法识别 (cannot read the period {:?}); expected e.g. {}", shorten(text, 40), self.period.label()),
+                    format!(
+                        "报告期无法识别 (cannot read the period {:?}); expected e.g. {}",
+                        shorten(text, 40),
+                        self.period.label()
+                    ),
                 ),
             }
             return None;
         }
         if let Some((p, r, c)) = notes.title_period {
             if p != self.period {
-                self.error(r, c, format!("报告期不符 (wrong period): the title says {} but this run is {}", p.label(), self.period.label()));
+                self.error(
+                    r,
+                    c,
+                    format!(
+                        "报告期不符 (wrong period): the title says {} but this run is {}",
+                        p.label(),
+                        self.period.label()
+                    ),
+                );
             }
             return Some(p);
         }
@@ -235,15 +332,27 @@ impl SheetReader<'_> {
     }
 
     fn check_span(&mut self, row: u32, col: u32, n: Option<u32>) {
-        if let Some(n) = n {
-            if n != self.period.month {
-                let found = format!("1-{n}月");
-                self.error(row, col, format!("累计期不符 (the column is {found} but this run is {})", self.period.label()));
-            }
+        if let Some(n) = n
+            && n != self.period.month
+        {
+            let found = format!("1-{n}月");
+            self.error(
+                row,
+                col,
+                format!(
+                    "累计期不符 (the column is {found} but this run is {})",
+                    self.period.label()
+                ),
+            );
         }
     }
 
-    fn submission(&mut self, path: &Path, header: u32, cols: &[(u32, ColKind, Option<u32>)]) -> Option<Period> {
+    fn submission(
+        &mut self,
+        path: &Path,
+        header: u32,
+        cols: &[(u32, ColKind, Option<u32>)],
+    ) -> Option<Period> {
         let notes = self.notes(header);
         let found_period = self.check_period(&notes);
         let col_of = |k: ColKind| cols.iter().find(|(_, kk, _)| *kk == k).map(|(c, _, _)| *c);
@@ -252,9 +361,16 @@ impl SheetReader<'_> {
                 self.check_span(header, *c, *n);
             }
         }
-        let duplicate_col = cols.iter().enumerate().find(|(i, (_, k, _))| cols[..*i].iter().any(|(_, k2, _)| k2 == k));
+        let duplicate_col = cols
+            .iter()
+            .enumerate()
+            .find(|(i, (_, k, _))| cols[..*i].iter().any(|(_, k2, _)| k2 == k));
         if let Some((_, (c, k, _))) = duplicate_col {
-            self.error(header, *c, format!("重复的列 (a second {k:?} column); keep one"));
+            self.error(
+                header,
+                *c,
+                format!("重复的列 (a second {k:?} column); keep one"),
+            );
         }
 
         // Which unit: the 填报单位 cell and/or the file name.
@@ -263,17 +379,17 @@ impl SheetReader<'_> {
         let unit = match (&cell_unit, file_unit) {
             (Some((text, r, c)), fu) => match self.cfg.unit_by_name(text) {
                 Some(u) => {
-                    if let Some(fu) = fu {
-                        if fu != u {
-                            self.error(
-                                *r,
-                                *c,
-                                format!(
-                                    "单位不一致 (the 填报单位 cell says {} but the file name says {})",
-                                    self.cfg.units[u].name, self.cfg.units[fu].name
-                                ),
-                            );
-                        }
+                    if let Some(fu) = fu
+                        && fu != u
+                    {
+                        self.error(
+                            *r,
+                            *c,
+                            format!(
+                                "单位不一致 (the 填报单位 cell says {} but the file name says {})",
+                                self.cfg.units[u].name, self.cfg.units[fu].name
+                            ),
+                        );
                     }
                     Some((u, self.loc(*r, *c)))
                 }
@@ -281,16 +397,26 @@ impl SheetReader<'_> {
                     let hint = suggest(text, self.cfg.units.iter().map(|u| u.name.as_str()))
                         .map(|s| format!(" — did you mean {s}? (是否为 {s}?)"))
                         .unwrap_or_else(|| format!("; configured units: {}", unit_list(self.cfg)));
-                    self.error(*r, *c, format!("未知单位 (unknown unit {:?}){hint}", shorten(text, 30)));
+                    self.error(
+                        *r,
+                        *c,
+                        format!("未知单位 (unknown unit {:?}){hint}", shorten(text, 30)),
+                    );
                     None
                 }
             },
             (None, Some(fu)) => Some((fu, Location::sheet(self.name, self.sheet))),
             (None, None) => {
-                let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-                let hint = suggest(&strip_file_noise(&normalize(&stem)), self.cfg.units.iter().map(|u| u.name.as_str()))
-                    .map(|s| format!(" — did you mean {s}?"))
+                let stem = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
                     .unwrap_or_default();
+                let hint = suggest(
+                    &strip_file_noise(&normalize(&stem)),
+                    self.cfg.units.iter().map(|u| u.name.as_str()),
+                )
+                .map(|s| format!(" — did you mean {s}?"))
+                .unwrap_or_default();
                 self.out.errors.push(Diagnostic::new(
                     Location::file(self.name),
                     format!(
@@ -306,23 +432,43 @@ impl SheetReader<'_> {
         let measure_col = col_of(ColKind::Measure);
         let header_measures: HashMap<u32, String> = cols
             .iter()
-            .filter_map(|(c, _, _)| self.grid.text(header, *c).and_then(find_measure).map(|m| (*c, m.to_string())))
+            .filter_map(|(c, _, _)| {
+                self.grid
+                    .text(header, *c)
+                    .and_then(find_measure)
+                    .map(|m| (*c, m.to_string()))
+            })
             .collect();
         let mut readings: Vec<Option<Reading>> = vec![None; self.cfg.indicators.len()];
         let mut unknown_labels: Vec<(u32, String)> = Vec::new();
-        let rows: Vec<u32> = self.grid.rows().into_iter().filter(|r| *r > header).collect();
+        let rows: Vec<u32> = self
+            .grid
+            .rows()
+            .into_iter()
+            .filter(|r| *r > header)
+            .collect();
         for row in rows {
-            let Some(label) = self.grid.text(row, name_col).map(str::to_string) else { continue };
+            let Some(label) = self.grid.text(row, name_col).map(str::to_string) else {
+                continue;
+            };
             let Some(ind) = self.cfg.indicator_by_name(&clean_row_label(&label)) else {
                 unknown_labels.push((row, label));
                 continue;
             };
             if readings[ind].is_some() {
-                self.error(row, name_col, format!("指标重复 (indicator {} appears twice)", self.cfg.indicators[ind].name));
+                self.error(
+                    row,
+                    name_col,
+                    format!(
+                        "指标重复 (indicator {} appears twice)",
+                        self.cfg.indicators[ind].name
+                    ),
+                );
                 continue;
             }
             // Measure: the row's 计量单位, else the column header's (…元), else the sheet note.
-            let row_measure = measure_col.and_then(|c| self.grid.text(row, c).map(|t| (c, t.to_string())));
+            let row_measure =
+                measure_col.and_then(|c| self.grid.text(row, c).map(|t| (c, t.to_string())));
             let mut factor = Decimal::ONE;
             let target = self.cfg.indicators[ind].measure.clone();
             if let Some((c, m)) = &row_measure {
@@ -340,14 +486,23 @@ impl SheetReader<'_> {
             let mut reading = Reading::default();
             for (c, k, _) in cols {
                 let f = if row_measure.is_none() {
-                    header_measures.get(c).and_then(|m| conversion(m, &target)).unwrap_or(factor)
+                    header_measures
+                        .get(c)
+                        .and_then(|m| conversion(m, &target))
+                        .unwrap_or(factor)
                 } else {
                     factor
                 };
                 match k {
-                    ColKind::Month => reading.month = self.number(row, *c, false).map(|x| scale(x, f)),
-                    ColKind::Value => reading.value = self.number(row, *c, false).map(|x| scale(x, f)),
-                    ColKind::Base => reading.base = self.number(row, *c, false).map(|x| scale(x, f)),
+                    ColKind::Month => {
+                        reading.month = self.number(row, *c, false).map(|x| scale(x, f))
+                    }
+                    ColKind::Value => {
+                        reading.value = self.number(row, *c, false).map(|x| scale(x, f))
+                    }
+                    ColKind::Base => {
+                        reading.base = self.number(row, *c, false).map(|x| scale(x, f))
+                    }
                     ColKind::Growth => reading.growth = self.number(row, *c, true),
                     _ => {}
                 }
@@ -384,7 +539,12 @@ impl SheetReader<'_> {
         found_period
     }
 
-    fn consolidated(&mut self, header: u32, unit_col: u32, cols: &[(u32, usize, ColKind, Option<u32>)]) -> Option<Period> {
+    fn consolidated(
+        &mut self,
+        header: u32,
+        unit_col: u32,
+        cols: &[(u32, usize, ColKind, Option<u32>)],
+    ) -> Option<Period> {
         let notes = self.notes(header);
         let found_period = self.check_period(&notes);
         for (c, _, k, n) in cols {
@@ -394,23 +554,48 @@ impl SheetReader<'_> {
         }
         let mut factor_of: HashMap<usize, Decimal> = HashMap::new();
         for (i, ind) in self.cfg.indicators.iter().enumerate() {
-            let f = notes.measure.as_deref().and_then(|m| conversion(m, &ind.measure)).unwrap_or(Decimal::ONE);
+            let f = notes
+                .measure
+                .as_deref()
+                .and_then(|m| conversion(m, &ind.measure))
+                .unwrap_or(Decimal::ONE);
             factor_of.insert(i, f);
         }
-        let city_names = [normalize("全市"), normalize(&self.cfg.city), normalize("合计"), normalize("总计"), normalize("全市合计")];
-        let rows: Vec<u32> = self.grid.rows().into_iter().filter(|r| *r > header + 1).collect();
+        let city_names = [
+            normalize("全市"),
+            normalize(&self.cfg.city),
+            normalize("合计"),
+            normalize("总计"),
+            normalize("全市合计"),
+        ];
+        let rows: Vec<u32> = self
+            .grid
+            .rows()
+            .into_iter()
+            .filter(|r| *r > header + 1)
+            .collect();
         for row in rows {
-            let Some(label) = self.grid.text(row, unit_col).map(str::to_string) else { continue };
+            let Some(label) = self.grid.text(row, unit_col).map(str::to_string) else {
+                continue;
+            };
             let key = normalize(&label);
-            let has_numbers = cols.iter().any(|(c, ..)| matches!(self.grid.get(row, *c), Some(Value::Number { .. })));
+            let has_numbers = cols
+                .iter()
+                .any(|(c, ..)| matches!(self.grid.get(row, *c), Some(Value::Number { .. })));
             let is_city = city_names.contains(&key);
             let unit = self.cfg.unit_by_name(&label);
             if !is_city && unit.is_none() {
-                if has_numbers || suggest(&label, self.cfg.units.iter().map(|u| u.name.as_str())).is_some() {
+                if has_numbers
+                    || suggest(&label, self.cfg.units.iter().map(|u| u.name.as_str())).is_some()
+                {
                     let hint = suggest(&label, self.cfg.units.iter().map(|u| u.name.as_str()))
                         .map(|s| format!(" — did you mean {s}? (是否为 {s}?)"))
                         .unwrap_or_else(|| format!("; configured units: {}", unit_list(self.cfg)));
-                    self.error(row, unit_col, format!("未知单位 (unknown unit {:?}){hint}", shorten(&label, 30)));
+                    self.error(
+                        row,
+                        unit_col,
+                        format!("未知单位 (unknown unit {:?}){hint}", shorten(&label, 30)),
+                    );
                 }
                 continue;
             }
@@ -439,7 +624,11 @@ impl SheetReader<'_> {
             } else if let Some(u) = unit {
                 if let Some((_, _, first)) = self.out.units.iter().find(|(uu, _, _)| *uu == u) {
                     let first = first.clone();
-                    self.error(row, unit_col, format!("{} appears twice (also at {first})", self.cfg.units[u].name));
+                    self.error(
+                        row,
+                        unit_col,
+                        format!("{} appears twice (also at {first})", self.cfg.units[u].name),
+                    );
                 } else {
                     self.out.units.push((u, readings, at));
                 }
@@ -462,7 +651,14 @@ impl SheetReader<'_> {
             }
         }
         if cfg.growth == GrowthMode::Provided && r.value.is_some() && r.growth.is_none() {
-            self.warn(row, col, format!("{}: 未填同比增长 (no 可比价 growth given; it cannot be computed from values)", cfg.name));
+            self.warn(
+                row,
+                col,
+                format!(
+                    "{}: 未填同比增长 (no 可比价 growth given; it cannot be computed from values)",
+                    cfg.name
+                ),
+            );
         }
     }
 
@@ -471,7 +667,10 @@ impl SheetReader<'_> {
         let at = self.loc(row, col);
         let v = match self.grid.get(row, col) {
             None => return None,
-            Some(Value::Number { value, percent_format }) => match decimal_from_f64(*value) {
+            Some(Value::Number {
+                value,
+                percent_format,
+            }) => match decimal_from_f64(*value) {
                 Some(d) if *percent_format && growth => d * Decimal::ONE_HUNDRED,
                 Some(d) => d,
                 None => {
@@ -489,17 +688,35 @@ impl SheetReader<'_> {
                     value
                 }
                 NumText::Invalid(found) => {
-                    let what = if growth { "a growth rate in % such as 9.2" } else { "a number such as 12345.6" };
-                    self.error(row, col, format!("不是数字 (found {found:?}, expected {what})"));
+                    let what = if growth {
+                        "a growth rate in % such as 9.2"
+                    } else {
+                        "a number such as 12345.6"
+                    };
+                    self.error(
+                        row,
+                        col,
+                        format!("不是数字 (found {found:?}, expected {what})"),
+                    );
                     return None;
                 }
             },
             Some(Value::Bool(b)) => {
-                self.error(row, col, format!("不是数字 (found the logical value {b}, expected a number)"));
+                self.error(
+                    row,
+                    col,
+                    format!("不是数字 (found the logical value {b}, expected a number)"),
+                );
                 return None;
             }
             Some(Value::Date(d)) => {
-                self.error(row, col, format!("不是数字 (found a date/time {d}, expected a number; check the cell format)"));
+                self.error(
+                    row,
+                    col,
+                    format!(
+                        "不是数字 (found a date/time {d}, expected a number; check the cell format)"
+                    ),
+                );
                 return None;
             }
             Some(Value::Formula(f)) => {
@@ -515,7 +732,10 @@ impl SheetReader<'_> {
                 return None;
             }
         };
-        Some(Field { value: v.normalize(), at })
+        Some(Field {
+            value: v.normalize(),
+            at,
+        })
     }
 }
 
@@ -543,7 +763,18 @@ fn unit_list(cfg: &Config) -> String {
 /// The file name without dates, digits and common words: `2015-07舞阳县报表` -> `舞阳县`.
 fn strip_file_noise(stem: &str) -> String {
     let mut s = stem.to_string();
-    for w in ["规模以上工业主要指标", "月报表", "报表", "月报", "填报", "汇总", "副本", "copy", "最终版", "修改"] {
+    for w in [
+        "规模以上工业主要指标",
+        "月报表",
+        "报表",
+        "月报",
+        "填报",
+        "汇总",
+        "副本",
+        "copy",
+        "最终版",
+        "修改",
+    ] {
         s = s.replace(w, "");
     }
     // Period text: 2015年7月, 2015年1-7月, 2015-07, 201507
@@ -554,7 +785,8 @@ fn strip_file_noise(stem: &str) -> String {
         let c = chars[i];
         if c.is_ascii_digit() {
             // skip the whole run of digits and period punctuation
-            while i < chars.len() && (chars[i].is_ascii_digit() || "-_.年月()[]".contains(chars[i])) {
+            while i < chars.len() && (chars[i].is_ascii_digit() || "-_.年月()[]".contains(chars[i]))
+            {
                 i += 1;
             }
             continue;
@@ -597,13 +829,20 @@ mod tests {
     #[test]
     fn unit_from_file_names() {
         let cfg = Config::default_city();
-        let u = |n: &str| unit_from_file_name(&cfg, Path::new(n)).map(|u| cfg.units[u].name.clone());
+        let u =
+            |n: &str| unit_from_file_name(&cfg, Path::new(n)).map(|u| cfg.units[u].name.clone());
         assert_eq!(u("舞阳县.xlsx").as_deref(), Some("舞阳县"));
         assert_eq!(u("2015-07舞阳县.xlsx").as_deref(), Some("舞阳县"));
         assert_eq!(u("舞阳县2015年7月报表.xlsx").as_deref(), Some("舞阳县"));
-        assert_eq!(u("经开区2015年8月报表.xlsx").as_deref(), Some("经济技术开发区"));
+        assert_eq!(
+            u("经开区2015年8月报表.xlsx").as_deref(),
+            Some("经济技术开发区")
+        );
         assert_eq!(u("2015-07 示范区.xls").as_deref(), Some("城乡一体化示范区"));
-        assert_eq!(u("漯河市城乡一体化示范区_2015年1-7月.xlsx").as_deref(), Some("城乡一体化示范区"));
+        assert_eq!(
+            u("漯河市城乡一体化示范区_2015年1-7月.xlsx").as_deref(),
+            Some("城乡一体化示范区")
+        );
         assert_eq!(u("报表3.xlsx"), None);
         assert_eq!(u("2015-07汇总.xlsx"), None);
     }

@@ -27,7 +27,10 @@ pub fn write_xlsx(path: &Path, sheets: &[(&str, Cells)]) {
                 C::N(x) => ws.write_number(*r, *c, *x).map(|_| ()).unwrap(),
                 C::S(s) => ws.write_string(*r, *c, *s).map(|_| ()).unwrap(),
                 C::T(s) => ws.write_string(*r, *c, s).map(|_| ()).unwrap(),
-                C::Pct(x) => ws.write_number_with_format(*r, *c, *x, &pct).map(|_| ()).unwrap(),
+                C::Pct(x) => ws
+                    .write_number_with_format(*r, *c, *x, &pct)
+                    .map(|_| ())
+                    .unwrap(),
             }
         }
     }
@@ -36,7 +39,13 @@ pub fn write_xlsx(path: &Path, sheets: &[(&str, Cells)]) {
 }
 
 /// One indicator row of a canonical submission: name, 本月, 累计, 上年同期, 同比增长.
-pub type Row = (&'static str, Option<f64>, Option<f64>, Option<f64>, Option<f64>);
+pub type Row = (
+    &'static str,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+);
 
 /// The canonical layout of SPEC §2.1.
 pub fn canonical(unit: &str, period_label: &str, rows: &[Row]) -> Cells {
@@ -69,20 +78,56 @@ pub fn canonical(unit: &str, period_label: &str, rows: &[Row]) -> Cells {
 /// Four indicator rows with simple numbers derived from `k`, so every unit differs.
 pub fn rows_for(k: f64) -> Vec<Row> {
     vec![
-        ("规模以上工业增加值", Some(100.0 * k), Some(1000.0 * k), Some(900.0 * k), Some(5.0 + k)),
-        ("主营业务收入", Some(500.0 * k), Some(5000.0 * k), Some(4600.0 * k + 10.0), None),
-        ("利润总额", Some(30.0 * k), Some(300.0 * k), Some(270.0 * k), None),
-        ("工业税收", Some(12.0 * k), Some(120.0 * k), Some(110.0 * k + 1.0), None),
+        (
+            "规模以上工业增加值",
+            Some(100.0 * k),
+            Some(1000.0 * k),
+            Some(900.0 * k),
+            Some(5.0 + k),
+        ),
+        (
+            "主营业务收入",
+            Some(500.0 * k),
+            Some(5000.0 * k),
+            Some(4600.0 * k + 10.0),
+            None,
+        ),
+        (
+            "利润总额",
+            Some(30.0 * k),
+            Some(300.0 * k),
+            Some(270.0 * k),
+            None,
+        ),
+        (
+            "工业税收",
+            Some(12.0 * k),
+            Some(120.0 * k),
+            Some(110.0 * k + 1.0),
+            None,
+        ),
     ]
 }
 
-pub const UNITS: [&str; 8] = ["临颍县", "舞阳县", "郾城区", "源汇区", "召陵区", "经济技术开发区", "城乡一体化示范区", "西城区"];
+pub const UNITS: [&str; 8] = [
+    "临颍县",
+    "舞阳县",
+    "郾城区",
+    "源汇区",
+    "召陵区",
+    "经济技术开发区",
+    "城乡一体化示范区",
+    "西城区",
+];
 
 /// A complete, valid month for the default city in `root/data/<period>/`.
 pub fn full_month(root: &Path, period: &str, label: &str) -> PathBuf {
     let dir = root.join("data").join(period);
     for (i, u) in UNITS.iter().enumerate() {
-        write_xlsx(&dir.join(format!("{period}{u}.xlsx")), &[("月报", canonical(u, label, &rows_for(i as f64 + 1.0)))]);
+        write_xlsx(
+            &dir.join(format!("{period}{u}.xlsx")),
+            &[("月报", canonical(u, label, &rows_for(i as f64 + 1.0)))],
+        );
     }
     dir
 }

@@ -8,8 +8,15 @@ use std::time::{Duration, Instant};
 
 fn check(root: &Path) -> (Option<i32>, String, Duration) {
     let t = Instant::now();
-    let out = tongbao(root).args(["check", "--period", "2015-07", "--allow-missing"]).output().unwrap();
-    (out.status.code(), stderr_of(&out) + &stdout_of(&out), t.elapsed())
+    let out = tongbao(root)
+        .args(["check", "--period", "2015-07", "--allow-missing"])
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        stderr_of(&out) + &stdout_of(&out),
+        t.elapsed(),
+    )
 }
 
 fn month(root: &Path) -> std::path::PathBuf {
@@ -24,7 +31,12 @@ fn a_stray_cell_at_the_last_row_and_column_is_ignored() {
     write_xlsx(&month(t.path()).join("舞阳县.xlsx"), &[("月报", cells)]);
     let (code, out, took) = check(t.path());
     assert_eq!(code, Some(0), "{out}");
-    assert!(out.contains("舞阳县                        1000             900     6.0        1        1"), "{out}");
+    assert!(
+        out.contains(
+            "舞阳县                        1000             900     6.0        1        1"
+        ),
+        "{out}"
+    );
     assert!(took < Duration::from_secs(20), "{took:?}");
 }
 
@@ -36,11 +48,19 @@ fn a_cell_of_100000_characters_is_reported_short() {
     let path = month(t.path()).join("舞阳县.xlsx");
     write_xlsx(&path, &[("月报", cells)]);
     // Excel stops at 32,767 characters; a hostile file need not.
-    rewrite_part(&path, "xl/sharedStrings.xml", |x| x.replace("PLACEHOLDER", &("9".repeat(50_000) + &"字".repeat(50_000))));
+    rewrite_part(&path, "xl/sharedStrings.xml", |x| {
+        x.replace("PLACEHOLDER", &("9".repeat(50_000) + &"字".repeat(50_000)))
+    });
     let (code, out, _) = check(t.path());
     assert_eq!(code, Some(2), "{out}");
-    let line = out.lines().find(|l| l.contains("舞阳县.xlsx!月报!D5")).expect(&out);
-    assert!(line.contains("不是数字") && line.chars().count() < 200, "{line}");
+    let line = out
+        .lines()
+        .find(|l| l.contains("舞阳县.xlsx!月报!D5"))
+        .expect(&out);
+    assert!(
+        line.contains("不是数字") && line.chars().count() < 200,
+        "{line}"
+    );
 }
 
 #[test]
@@ -49,7 +69,8 @@ fn a_zip_bomb_is_refused_before_inflating() {
     let path = month(t.path()).join("舞阳县.xlsx");
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     z.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
     let zeros = vec![b' '; 1 << 20];
     for _ in 0..40 {
@@ -66,7 +87,10 @@ fn a_zip_bomb_is_refused_before_inflating() {
 fn damaged_empty_and_foreign_files_are_named() {
     let t = tempfile::tempdir().unwrap();
     let dir = month(t.path());
-    write_xlsx(&dir.join("临颍县.xlsx"), &[("月报", canonical("临颍县", "2015年1-7月", &rows_for(1.0)))]);
+    write_xlsx(
+        &dir.join("临颍县.xlsx"),
+        &[("月报", canonical("临颍县", "2015年1-7月", &rows_for(1.0)))],
+    );
     let good = std::fs::read(dir.join("临颍县.xlsx")).unwrap();
     std::fs::write(dir.join("舞阳县.xlsx"), &good[..good.len() / 2]).unwrap();
     std::fs::write(dir.join("郾城区.xls"), b"").unwrap();
@@ -94,7 +118,8 @@ fn rewrite_part(path: &Path, part: &str, f: impl Fn(String) -> String) {
         if name == part {
             data = f(String::from_utf8(data).unwrap()).into_bytes();
         }
-        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
         out.write_all(&data).unwrap();
     }
     std::fs::write(path, out.finish().unwrap().into_inner()).unwrap();
@@ -116,8 +141,14 @@ fn formulas_use_their_saved_result_or_are_named() {
             ws.write_number(r, c, x).unwrap();
         }
     }
-    ws.write_formula(3, 3, rust_xlsxwriter::Formula::new("=400+600.5").set_result("1000.5")).unwrap();
-    ws.write_formula(4, 3, rust_xlsxwriter::Formula::new("=SUM(C5:C5)*10")).unwrap();
+    ws.write_formula(
+        3,
+        3,
+        rust_xlsxwriter::Formula::new("=400+600.5").set_result("1000.5"),
+    )
+    .unwrap();
+    ws.write_formula(4, 3, rust_xlsxwriter::Formula::new("=SUM(C5:C5)*10"))
+        .unwrap();
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     wb.save(&path).unwrap();
     // Remove the saved result of the second formula, as a program that writes no results does.
@@ -128,7 +159,10 @@ fn formulas_use_their_saved_result_or_are_named() {
     });
     let (code, out, _) = check(t.path());
     assert_eq!(code, Some(2), "{out}");
-    assert!(out.contains("舞阳县.xlsx!月报!D5: 公式没有计算结果 (the formula =SUM(C5:C5)*10"), "{out}");
+    assert!(
+        out.contains("舞阳县.xlsx!月报!D5: 公式没有计算结果 (the formula =SUM(C5:C5)*10"),
+        "{out}"
+    );
     assert!(!out.contains("!D4"), "{out}");
 }
 
@@ -148,14 +182,26 @@ fn dates_and_logical_values_where_numbers_belong() {
         }
     }
     let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2015, 7, 1).unwrap();
-    ws.write_datetime_with_format(5, 3, &date, &rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd")).unwrap();
+    ws.write_datetime_with_format(
+        5,
+        3,
+        &date,
+        &rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd"),
+    )
+    .unwrap();
     ws.write_boolean(6, 4, true).unwrap();
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     wb.save(&path).unwrap();
     let (code, out, _) = check(t.path());
     assert_eq!(code, Some(2), "{out}");
-    assert!(out.contains("舞阳县.xlsx!月报!D6: 不是数字 (found a date"), "{out}");
-    assert!(out.contains("舞阳县.xlsx!月报!E7: 不是数字 (found the logical value true"), "{out}");
+    assert!(
+        out.contains("舞阳县.xlsx!月报!D6: 不是数字 (found a date"),
+        "{out}"
+    );
+    assert!(
+        out.contains("舞阳县.xlsx!月报!E7: 不是数字 (found the logical value true"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -181,11 +227,20 @@ fn a_corrupt_history_is_reported_and_left_alone() {
     let hist = t.path().join("data/history");
     std::fs::create_dir_all(&hist).unwrap();
     std::fs::write(hist.join("2015-06.parquet"), b"garbage").unwrap();
-    let out = tongbao(t.path()).args(["run", "--period", "2015-07"]).output().unwrap();
+    let out = tongbao(t.path())
+        .args(["run", "--period", "2015-07"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let e = stderr_of(&out);
-    assert!(e.contains("2015-06.parquet") && e.contains("corrupt"), "{e}");
-    assert_eq!(std::fs::read(hist.join("2015-06.parquet")).unwrap(), b"garbage");
+    assert!(
+        e.contains("2015-06.parquet") && e.contains("corrupt"),
+        "{e}"
+    );
+    assert_eq!(
+        std::fs::read(hist.join("2015-06.parquet")).unwrap(),
+        b"garbage"
+    );
     assert!(!t.path().join("reports").exists());
     assert!(!hist.join("2015-07.parquet").exists());
 }
