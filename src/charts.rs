@@ -776,7 +776,10 @@ const T_TITLE_H: u32 = 56;
 
 fn panel_h(p: &Panel) -> u32 {
     let max_rank = p.series.len().max(1) as u32;
-    (90 + 30 * max_rank).clamp(220, 900)
+    max_rank
+        .saturating_mul(30)
+        .saturating_add(90)
+        .clamp(220, 900)
 }
 
 fn trend_size(t: &TrendChart) -> (u32, u32) {
@@ -824,7 +827,7 @@ fn draw_trend(t: &TrendChart, ctx: &Ctx, root: &Area, tx: &mut Texts) -> Result<
             if max_rank == 1 {
                 (pt + pb) / 2.0
             } else {
-                pt + (pb - pt) * (r - 1) as f32 / (max_rank - 1) as f32
+                pt + (pb - pt) * r.saturating_sub(1) as f32 / (max_rank - 1) as f32
             }
         };
         tx.add(&p.group, 16.0, pl, top + 16.0, Align::Left, BLACK_T);
@@ -832,7 +835,7 @@ fn draw_trend(t: &TrendChart, ctx: &Ctx, root: &Area, tx: &mut Texts) -> Result<
         // Grid: a line per rank (thinned out when there are many).
         let every = max_rank.div_ceil(20).max(1);
         let grid_ranks = (0..=20u32)
-            .map(|k| 1 + k * every)
+            .map(|k| k.saturating_mul(every).saturating_add(1))
             .filter(|r| *r < max_rank)
             .chain([max_rank]);
         for r in grid_ranks {

@@ -471,7 +471,9 @@ fn strict_turns_warnings_into_errors() {
     assert_eq!(out.status.code(), Some(2));
     let e = stderr_of(&out);
     assert!(
-        e.contains("--strict: 1 warning(s)") && e.contains("甲四.xlsx!月报!F5"),
+        e.contains("--strict: 2 warning(s)")
+            && e.contains("甲四.xlsx!月报!F5")
+            && e.contains("全市合计口径不一致"),
         "{e}"
     );
     assert!(!t.path().join("reports").exists());
