@@ -409,18 +409,24 @@ fn plausibility(
         .iter()
         .map(|s| (s.unit, &s.readings))
         .collect();
+    let prev_rows: HashMap<(&str, &str), &ResultRow> = previous
+        .map(|p| {
+            p.rows
+                .iter()
+                .map(|r| ((r.unit.as_str(), r.indicator.as_str()), r))
+                .collect()
+        })
+        .unwrap_or_default();
+    // Rows are laid out per indicator: the city, then every unit in official order.
+    let stride = cfg.units.len() + 1;
     for (i, ind) in cfg.indicators.iter().enumerate() {
         for (u, unit) in cfg.units.iter().enumerate() {
             let Some(readings) = by_unit.get(&u) else {
                 continue;
             };
             let r = &readings[i];
-            let Some(row) = rows
-                .iter()
-                .find(|x| !x.is_city && x.indicator == ind.name && x.unit == unit.name)
-            else {
-                continue;
-            };
+            let row = &rows[i * stride + 1 + u];
+            debug_assert!(row.unit == unit.name && row.indicator == ind.name);
             let at = r
                 .value
                 .as_ref()
@@ -448,8 +454,8 @@ fn plausibility(
             if !ind.negative_allowed
                 && let (Some(v), Some(p)) = (
                     row.value,
-                    previous
-                        .and_then(|p| p.row(&unit.name, &ind.name))
+                    prev_rows
+                        .get(&(unit.name.as_str(), ind.name.as_str()))
                         .and_then(|p| p.value),
                 )
                 && v < p

@@ -3,4 +3,5 @@
 mod common;
 mod hostile;
 mod ingest;
+mod roundtrip;
 mod run;
