@@ -137,9 +137,11 @@ pub const TOO_MANY_CELLS: &str = "too many cells";
 
 /// Load a sheet, streaming for xlsx (bounded memory whatever the used range claims) and through
 /// calamine's range for xls/ods (their size is bounded by the file-size check before).
+/// `raw` is the file's bytes, used for what calamine does not expose (ods percent cells).
 pub fn load<RS: std::io::Read + std::io::Seek>(
     wb: &mut calamine::Sheets<RS>,
     sheet: &str,
+    raw: &[u8],
 ) -> Result<Grid, String> {
     let mut grid = Grid::default();
     match wb {
@@ -179,6 +181,21 @@ pub fn load<RS: std::io::Read + std::io::Seek>(
                 }
             }
         }
+        calamine::Sheets::Ods(o) => {
+            let range = o.worksheet_range(sheet).map_err(|e| e.to_string())?;
+            let percent = ods_percent_cells(raw, sheet);
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            for (r, c, v) in range.used_cells() {
+                let (r, c) = (r0 + r as u32, c0 + c as u32);
+                let mut v = from_data(v);
+                if let Some(Value::Number { percent_format, .. }) = &mut v {
+                    *percent_format = percent.contains(&(r, c));
+                }
+                if !grid.insert(r, c, v) {
+                    return Err(TOO_MANY_CELLS.into());
+                }
+            }
+        }
         other => {
             let range = other.worksheet_range(sheet).map_err(|e| e.to_string())?;
             let (r0, c0) = range.start().unwrap_or((0, 0));
@@ -190,6 +207,63 @@ pub fn load<RS: std::io::Read + std::io::Seek>(
         }
     }
     Ok(grid)
+}
+
+/// Cells of an OpenDocument sheet whose value type is `percentage` (calamine gives 0.092 for
+/// a cell showing 9.2%). Repeated rows and columns are counted, never expanded.
+fn ods_percent_cells(raw: &[u8], sheet: &str) -> std::collections::HashSet<(u32, u32)> {
+    use quick_xml::events::Event;
+    let mut out = std::collections::HashSet::new();
+    let Ok(mut z) = zip::ZipArchive::new(std::io::Cursor::new(raw)) else {
+        return out;
+    };
+    let Ok(f) = z.by_name("content.xml") else {
+        return out;
+    };
+    let limited = std::io::Read::take(f, 256 << 20);
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(limited));
+    let mut buf = Vec::new();
+    let (mut in_sheet, mut row, mut next_row, mut col) = (false, 0u64, 0u64, 0u64);
+    let attr = |e: &quick_xml::events::BytesStart<'_>, key: &str| -> Option<String> {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.as_ref() == key)
+            .map(|a| a.value.to_string())
+    };
+    loop {
+        buf.clear();
+        let e = match reader.read_event_into(&mut buf) {
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => e,
+            Ok(Event::End(e)) if in_sheet && e.name().as_ref() == "table:table" => break,
+            Ok(_) => continue,
+        };
+        let rep = |k: &str| attr(&e, k).and_then(|v| v.parse::<u64>().ok()).unwrap_or(1);
+        match e.name().as_ref() {
+            "table:table" => {
+                in_sheet = attr(&e, "table:name").as_deref() == Some(sheet);
+                next_row = 0;
+            }
+            "table:table-row" if in_sheet => {
+                row = next_row;
+                next_row = next_row.saturating_add(rep("table:number-rows-repeated"));
+                col = 0;
+            }
+            "table:table-cell" | "table:covered-table-cell" if in_sheet => {
+                let n = rep("table:number-columns-repeated");
+                if attr(&e, "office:value-type").as_deref() == Some("percentage") {
+                    for k in 0..n.min(MAX_COLS as u64) {
+                        if row < MAX_ROWS as u64 && col + k < MAX_COLS as u64 {
+                            out.insert((row as u32, (col + k) as u32));
+                        }
+                    }
+                }
+                col = col.saturating_add(n);
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A number format that shows a percent (`0.0%`), ignoring quoted literals.

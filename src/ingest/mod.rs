@@ -79,11 +79,37 @@ pub fn ingest(cfg: &Config, period: Period, dir: &Path, opts: &Options) -> Resul
             )]),
         });
     }
+    let pb = progress_bar(files.len());
     let outcomes: Vec<FileOutcome> = files
         .par_iter()
-        .map(|p| read_file_guarded(cfg, period, p))
+        .map(|p| {
+            let o = read_file_guarded(cfg, period, p);
+            pb.inc(1);
+            o
+        })
         .collect();
+    pb.finish_and_clear();
     assemble(cfg, period, outcomes, opts)
+}
+
+/// Runs of more than this many files show a progress bar (on a terminal only).
+const PROGRESS_MIN_FILES: usize = 48;
+
+/// A bar on stderr while the files are read; hidden for small runs and when stderr is not a
+/// terminal, so logs and pipes stay clean.
+fn progress_bar(files: usize) -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    use std::io::IsTerminal;
+    if files <= PROGRESS_MIN_FILES || !std::io::stderr().is_terminal() {
+        return ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::hidden());
+    }
+    let pb = ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("读取报表 (reading) {bar:40} {pos}/{len} {elapsed}")
+    {
+        pb.set_style(style);
+    }
+    pb
 }
 
 /// Read one file; a panic inside a reader library becomes this file's error.
@@ -133,6 +159,13 @@ fn read_file(cfg: &Config, period: Period, path: &Path) -> FileOutcome {
     if let Err(msg) = check_zip(&bytes) {
         return fail(msg);
     }
+    // OpenDocument packages start with a stored `mimetype` part; their raw bytes are kept for
+    // what calamine does not expose (percent-typed cells).
+    let raw = if bytes.get(30..38) == Some(b"mimetype") {
+        bytes.clone()
+    } else {
+        Vec::new()
+    };
     let cursor = std::io::Cursor::new(bytes);
     let mut wb = match open_by_content(path, cursor) {
         Ok(wb) => wb,
@@ -142,7 +175,7 @@ fn read_file(cfg: &Config, period: Period, path: &Path) -> FileOutcome {
             ));
         }
     };
-    sheet::read_workbook(cfg, period, path, &name, sha256, &mut wb)
+    sheet::read_workbook(cfg, period, path, &name, sha256, &mut wb, &raw)
 }
 
 fn open_by_content(

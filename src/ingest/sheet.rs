@@ -38,6 +38,7 @@ pub(crate) fn read_workbook<RS: std::io::Read + std::io::Seek>(
     name: &str,
     sha256: String,
     wb: &mut calamine::Sheets<RS>,
+    raw: &[u8],
 ) -> FileOutcome {
     let mut out = FileOutcome::default();
     let sheets = wb.sheet_names();
@@ -52,7 +53,7 @@ pub(crate) fn read_workbook<RS: std::io::Read + std::io::Seek>(
     }
     let mut first_error: Option<Diagnostic> = None;
     for sheet in sheets.iter().take(MAX_SHEETS_SCANNED) {
-        let grid = match grid::load(wb, sheet) {
+        let grid = match grid::load(wb, sheet, raw) {
             Ok(g) => g,
             Err(e) => {
                 let msg = if e == grid::TOO_MANY_CELLS {

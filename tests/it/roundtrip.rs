@@ -163,3 +163,68 @@ fn filled_templates_are_read_back_exactly() {
         assert_read_back(&outdir, fmt);
     }
 }
+
+#[test]
+fn percent_formatted_growth_read_as_shown_in_xlsx_and_ods() {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("src/舞阳县.xlsx");
+    let mut cells = canonical("舞阳县", "2015年1-7月", &rows_for(1.0));
+    cells.retain(|(r, c, _)| !(*r == 3 && *c == 5));
+    cells.push((3, 5, C::Pct(0.092)));
+    write_xlsx(&src, &[("月报", cells)]);
+    let cfg = Config::default_city();
+    let growth = |dir: &Path| {
+        let ing = ingest(
+            &cfg,
+            "2015-07".parse().unwrap(),
+            dir,
+            &Options {
+                allow_missing: true,
+            },
+        )
+        .unwrap();
+        ing.submissions[0].readings[0]
+            .growth
+            .as_ref()
+            .map(|f| f.value)
+    };
+    assert_eq!(
+        growth(&t.path().join("src")),
+        Some(Decimal::from_str("9.2").unwrap())
+    );
+    if std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!(
+            "SKIPPED: LibreOffice (soffice) is not installed; the .ods percent cell was not tested"
+        );
+        return;
+    }
+    let profile = format!(
+        "-env:UserInstallation=file://{}/lo-profile",
+        t.path().display()
+    );
+    for (fmt, filter) in [("ods", "ods"), ("xlsx", "xlsx:Calc MS Excel 2007 XML")] {
+        let out = t.path().join(fmt);
+        let st = std::process::Command::new("soffice")
+            .args([
+                profile.as_str(),
+                "--headless",
+                "--convert-to",
+                filter,
+                "--outdir",
+            ])
+            .arg(&out)
+            .arg(&src)
+            .output()
+            .unwrap();
+        assert!(st.status.success());
+        assert_eq!(
+            growth(&out),
+            Some(Decimal::from_str("9.2").unwrap()),
+            "{fmt}"
+        );
+    }
+}
