@@ -117,7 +117,10 @@ fn remove_stale(parent: &Path, prefix: &str) {
     let Ok(rd) = fs::read_dir(parent) else { return };
     for e in rd.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name.strip_prefix(prefix).and_then(|p| p.parse::<u32>().ok()) else {
+        let Some(pid) = name
+            .strip_prefix(prefix)
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
             continue;
         };
         let alive = Path::new("/proc").exists() && Path::new(&format!("/proc/{pid}")).exists();
