@@ -131,6 +131,9 @@ struct RawConfig {
     tie: TieRule,
     #[serde(default)]
     font: Option<PathBuf>,
+    /// Ranking groups in bulletin order; when given, every unit's group must be one of them.
+    #[serde(default)]
+    groups: Option<Vec<String>>,
     #[serde(default)]
     unit: Vec<UnitConfig>,
     #[serde(default)]
@@ -252,9 +255,32 @@ impl Config {
                 }
                 unit_index.insert(key, i);
             }
-            if group_seen.insert(u.group.clone()) {
+            if let Some(declared) = &raw.groups {
+                if !declared.contains(&u.group) {
+                    return Err(err(
+                        &format!("unit[{i}].group"),
+                        format!(
+                            "unit {} names the group {:?}, which is not in `groups` ({})",
+                            u.name,
+                            u.group,
+                            declared.join(", ")
+                        ),
+                    ));
+                }
+            } else if group_seen.insert(u.group.clone()) {
                 groups.push(u.group.clone());
             }
+        }
+        if let Some(declared) = &raw.groups {
+            for (k, g) in declared.iter().enumerate() {
+                if declared[..k].contains(g) {
+                    return Err(err("groups", format!("group {g:?} is listed twice")));
+                }
+                if !raw.unit.iter().any(|u| &u.group == g) {
+                    return Err(err("groups", format!("group {g:?} has no unit")));
+                }
+            }
+            groups = declared.clone();
         }
         let mut indicator_index: HashMap<String, usize> = HashMap::new();
         for (i, ind) in raw.indicator.iter().enumerate() {
@@ -453,5 +479,28 @@ mod tests {
             "{base}[[unit]]\nname=\"x\"\ngroup=\"g\"\ncolour=1\n"
         ));
         assert!(e.contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn declared_groups_set_the_order_and_catch_unknown_references() {
+        let units = "[[indicator]]\nname=\"A\"\n[[unit]]\nname=\"x\"\ngroup=\"a\"\n[[unit]]\nname=\"y\"\ngroup=\"b\"\n";
+        let c = Config::parse(
+            &format!("city=\"c\"\ntitle=\"t\"\ngroups=[\"b\",\"a\"]\n{units}"),
+            "t",
+        )
+        .unwrap();
+        assert_eq!(c.groups, vec!["b", "a"]);
+        let e = bad(&format!("city=\"c\"\ntitle=\"t\"\ngroups=[\"a\"]\n{units}"));
+        assert!(
+            e.contains("key `unit[1].group`") && e.contains("not in `groups`"),
+            "{e}"
+        );
+        let e = bad(&format!(
+            "city=\"c\"\ntitle=\"t\"\ngroups=[\"a\",\"b\",\"z\"]\n{units}"
+        ));
+        assert!(
+            e.contains("key `groups`") && e.contains("\"z\" has no unit"),
+            "{e}"
+        );
     }
 }

@@ -58,3 +58,20 @@ pub fn render(result: &PeriodResult) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_quoted_and_never_formulas() {
+        assert_eq!(field("舞阳县"), "舞阳县");
+        assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(field("+1"), "'+1");
+        assert_eq!(field("@cmd"), "'@cmd");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(num(Some(Decimal::new(-1205, 1))), "-120.5");
+        assert_eq!(one_decimal(Some(Decimal::new(245, 2))), "2.5");
+        assert_eq!(one_decimal(Some(Decimal::new(8, 0))), "8.0");
+    }
+}

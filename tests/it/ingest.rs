@@ -486,3 +486,20 @@ fn check_prints_what_was_read() {
                 .all(|f| f.ends_with(".lock"))
     );
 }
+
+#[test]
+fn a_cumulative_column_of_another_month_is_an_error() {
+    let t = tempfile::tempdir().unwrap();
+    let mut cells = canonical("舞阳县", "2015年1-7月", &rows_for(1.0));
+    for (r, c, v) in cells.iter_mut() {
+        if (*r, *c) == (2, 3) {
+            *v = C::S("1-6月累计");
+        }
+    }
+    write_xlsx(&t.path().join("舞阳县.xlsx"), &[("月报", cells)]);
+    let e = errors(t.path());
+    assert_eq!(
+        e,
+        vec!["舞阳县.xlsx!月报!D3: 累计期不符 (the column is 1-6月 but this run is 2015年1-7月)"]
+    );
+}
