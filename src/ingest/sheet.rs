@@ -147,6 +147,25 @@ fn find_layout(cfg: &Config, g: &Grid) -> Option<Layout> {
         if has(ColKind::Name) && has(ColKind::Value) {
             return Some(Layout::Submission { header: row, cols });
         }
+        // No 指标名称 label (an empty or merged corner cell): the column left of the numbers
+        // where the rows below name indicators is the name column.
+        if has(ColKind::Value) && !has(ColKind::Name) {
+            let first_num_col = cols.iter().map(|(c, _, _)| *c).min().unwrap_or(0);
+            let name_col = (0..first_num_col).rev().find(|c| {
+                (row + 1..row + 12)
+                    .filter(|r| {
+                        g.text(*r, *c)
+                            .is_some_and(|t| cfg.indicator_by_name(&clean_row_label(t)).is_some())
+                    })
+                    .count()
+                    >= 2
+            });
+            if let Some(nc) = name_col {
+                let mut cols = cols;
+                cols.push((nc, ColKind::Name, None));
+                return Some(Layout::Submission { header: row, cols });
+            }
+        }
         let inds: Vec<(u32, usize)> = cells
             .iter()
             .filter_map(|(c, t)| cfg.indicator_by_name(&clean_row_label(t)).map(|i| (*c, i)))

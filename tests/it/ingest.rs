@@ -503,3 +503,16 @@ fn a_cumulative_column_of_another_month_is_an_error() {
         vec!["舞阳县.xlsx!月报!D3: 累计期不符 (the column is 1-6月 but this run is 2015年1-7月)"]
     );
 }
+
+#[test]
+fn a_header_without_its_name_label_is_still_found() {
+    let t = tempfile::tempdir().unwrap();
+    let mut cells = canonical("舞阳县", "2015年1-7月", &rows_for(3.0));
+    cells.retain(|(r, c, _)| (*r, *c) != (2, 0));
+    write_xlsx(&t.path().join("舞阳县.xlsx"), &[("月报", cells)]);
+    let ing = read(t.path()).unwrap();
+    assert_eq!(
+        triple(&ing, 1, 1),
+        (Some(d("15000")), Some(d("13810")), None)
+    );
+}
