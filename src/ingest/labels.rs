@@ -40,6 +40,13 @@ pub fn classify_column(label: &str) -> Option<(ColKind, Option<u32>)> {
     if core.is_empty() {
         return None;
     }
+    // Columns of the month alone (本月增长, 上年同月) sit beside the cumulative ones: not ours.
+    let of_month =
+        ["本月", "当月", "同月"].iter().any(|k| core.contains(k)) && !core.contains("累计");
+    let comparing = ["增长", "增速", "增幅", "增减", "同比", "上年", "去年"];
+    if of_month && comparing.iter().any(|k| core.contains(k)) {
+        return None;
+    }
     if ["增长", "增速", "增幅", "增减", "同比"]
         .iter()
         .any(|k| core.contains(k))
@@ -168,6 +175,12 @@ mod tests {
         assert_eq!(classify_column("1-7月累计"), Some((Value, Some(7))));
         assert_eq!(classify_column("1-本月累计"), Some((Value, None)));
         assert_eq!(k("备注"), None);
+        assert_eq!(k("本月同比增长(%)"), None);
+        assert_eq!(k("上年同月"), None);
+        assert_eq!(k("上年本月"), None);
+        assert_eq!(k("累计同比增长(%)"), Some(Growth));
+        assert_eq!(k("增减额"), None);
+        assert_eq!(k("比重(%)"), None);
     }
 
     #[test]
