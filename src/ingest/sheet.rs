@@ -604,9 +604,15 @@ impl SheetReader<'_> {
                 .any(|(c, ..)| matches!(self.grid.get(row, *c), Some(Value::Number { .. })));
             let is_city = city_names.contains(&key);
             let unit = self.cfg.unit_by_name(&label);
+            // Sub-totals (县区小计, 其中…) are the bureau's own arithmetic, not a unit.
+            let subtotal = ["小计", "合计", "总计", "其中"]
+                .iter()
+                .any(|k| key.contains(k));
             if !is_city && unit.is_none() {
-                if has_numbers
-                    || suggest(&label, self.cfg.units.iter().map(|u| u.name.as_str())).is_some()
+                if !subtotal
+                    && (has_numbers
+                        || suggest(&label, self.cfg.units.iter().map(|u| u.name.as_str()))
+                            .is_some())
                 {
                     let hint = suggest(&label, self.cfg.units.iter().map(|u| u.name.as_str()))
                         .map(|s| format!(" — did you mean {s}? (是否为 {s}?)"))

@@ -426,6 +426,10 @@ fn consolidated_workbook_with_merged_headers() {
             }
         }
     }
+    // A sub-total row and a note are not units.
+    ws.write_string(7, 0, "县区小计").unwrap();
+    ws.write_number(7, 3, 300.0).unwrap();
+    ws.write_string(8, 0, "注:本表数据为快报数").unwrap();
     wb.save(&path).unwrap();
     let ing = read(t.path()).unwrap();
     assert_eq!(
