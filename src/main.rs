@@ -103,6 +103,7 @@ fn run_args(c: &Common, out: PathBuf, history: PathBuf, timings: bool) -> RunArg
 }
 
 fn main() -> ExitCode {
+    tongbao::ingest::install_panic_hook();
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -113,11 +113,29 @@ fn progress_bar(files: usize) -> indicatif::ProgressBar {
 }
 
 /// Read one file; a panic inside a reader library becomes this file's error.
+thread_local! {
+    static IN_READER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Keep a reader library's panic message off the terminal: the file's error says it all.
+/// Panics anywhere else are printed as usual.
+pub fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !IN_READER.with(|r| r.get()) {
+            previous(info);
+        }
+    }));
+}
+
 fn read_file_guarded(cfg: &Config, period: Period, path: &Path) -> FileOutcome {
     let name = display_name(path);
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    IN_READER.with(|r| r.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         read_file(cfg, period, path)
-    })) {
+    }));
+    IN_READER.with(|r| r.set(false));
+    match result {
         Ok(o) => o,
         Err(_) => FileOutcome {
             errors: vec![Diagnostic::new(

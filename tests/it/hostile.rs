@@ -244,3 +244,30 @@ fn a_corrupt_history_is_reported_and_left_alone() {
     assert!(!t.path().join("reports").exists());
     assert!(!hist.join("2015-07.parquet").exists());
 }
+
+/// Found by the fuzzer: a cell reference whose row overflows inside calamine. The file is
+/// reported as damaged, the other files' errors are still reported, no panic reaches the user.
+#[test]
+fn fuzz_finding_reader_library_overflow_is_a_file_error() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = month(t.path());
+    std::fs::create_dir_all(&dir).unwrap();
+    let crash = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/fuzz/calamine-row-overflow.xlsx"
+    ))
+    .unwrap();
+    std::fs::write(dir.join("舞阳县.xlsx"), crash).unwrap();
+    let mut cells = canonical("临颍县", "2015年1-7月", &rows_for(1.0));
+    cells.push((4, 3, C::S("x")));
+    write_xlsx(&dir.join("临颍县.xlsx"), &[("月报", cells)]);
+    let (code, out, _) = check(t.path());
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.lines().any(|l| l.contains("舞阳县.xlsx")
+            && (l.contains("文件损坏") || l.contains("找不到表头") || l.contains("工作表"))),
+        "{out}"
+    );
+    assert!(out.contains("临颍县.xlsx!月报!D5: 不是数字"), "{out}");
+    assert!(!out.contains("panicked"), "{out}");
+}
