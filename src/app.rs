@@ -10,6 +10,15 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Instant;
 
+/// Print a line to stdout; a closed pipe (`tongbao … | head`) is not an error.
+#[macro_export]
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
 /// Options of `run` and `check`.
 #[derive(Debug, Clone)]
 pub struct RunArgs {
@@ -202,7 +211,7 @@ pub fn run_period(
     for w in &warnings {
         eprintln!("警告 warning: {w}");
     }
-    println!(
+    crate::say!(
         "{} 完成 (done): {} 个单位, {} 个指标, {} 条警告 → {}",
         period.label(),
         prep.ingested.submissions.len(),
@@ -211,7 +220,7 @@ pub fn run_period(
         dest.display()
     );
     for f in &written {
-        println!("  {}", f.display());
+        crate::say!("  {}", f.display());
     }
     if args.timings {
         eprint!("{}", timings.report());

@@ -134,7 +134,7 @@ fn dispatch(cli: Cli) -> Result<(), Error> {
         Command::Check { common, history } => {
             let cfg = Config::load(common.config.as_deref())?;
             let args = run_args(&common, PathBuf::from("reports"), history, false);
-            print!("{}", app::check(&cfg, &args)?);
+            tongbao::say!("{}", app::check(&cfg, &args)?.trim_end());
         }
         Command::Template {
             period,
@@ -143,7 +143,7 @@ fn dispatch(cli: Cli) -> Result<(), Error> {
         } => {
             let cfg = Config::load(config.as_deref())?;
             for f in app::template(&cfg, period, &out)? {
-                println!("{}", f.display());
+                tongbao::say!("{}", f.display());
             }
         }
         Command::Assess {
@@ -155,10 +155,10 @@ fn dispatch(cli: Cli) -> Result<(), Error> {
         } => {
             let cfg = Config::load(config.as_deref())?;
             for f in app::assess(&cfg, &history, year, through, &out)? {
-                println!("{}", f.display());
+                tongbao::say!("{}", f.display());
             }
         }
-        Command::Config => print!("{}", tongbao::config::DEFAULT_TOML),
+        Command::Config => tongbao::say!("{}", tongbao::config::DEFAULT_TOML.trim_end()),
     }
     Ok(())
 }

@@ -478,3 +478,47 @@ fn strict_turns_warnings_into_errors() {
     );
     assert!(!t.path().join("reports").exists());
 }
+
+#[test]
+fn the_printed_configuration_is_a_starting_point_that_works() {
+    let t = tempfile::tempdir().unwrap();
+    let out = tongbao(t.path()).arg("config").output().unwrap();
+    assert!(out.status.success());
+    let text = stdout_of(&out);
+    assert!(
+        text.contains("city  = \"漯河市\"") && text.contains("[[indicator]]"),
+        "{text}"
+    );
+    std::fs::write(
+        t.path().join("my.toml"),
+        text.replace("漯河市工业经济运行月度通报", "我的通报"),
+    )
+    .unwrap();
+    full_month(t.path(), "2015-07", "2015年1-7月");
+    let out = tongbao(t.path())
+        .args(["run", "--config", "my.toml"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(
+        t.path()
+            .join("reports/2015-07/我的通报(2015年1-7月).xlsx")
+            .exists()
+    );
+    // A bad configuration names its key and exits 2.
+    std::fs::write(
+        t.path().join("bad.toml"),
+        text.replace("tie   = \"competition\"", "tie = \"olympic\""),
+    )
+    .unwrap();
+    let out = tongbao(t.path())
+        .args(["check", "--config", "bad.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains("bad.toml") && stderr_of(&out).contains("olympic"),
+        "{}",
+        stderr_of(&out)
+    );
+}
