@@ -11,25 +11,19 @@
 use crate::config::{Config, GrowthMode, TieRule};
 use crate::error::{Error, Result};
 use crate::model::{Ingested, PeriodResult, ResultRow, Status};
+use crate::sheetfmt::{
+    self, BODY_FONT, CHARSET, DASH, Sheet, TITLE_FONT, clip, column_width, display_width,
+};
+use crate::text::{decimal_from_f64, div_round};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use rust_xlsxwriter::{
     Chart, ChartAxisLabelPosition, ChartDataLabel, ChartFont, ChartFormat, ChartLegendPosition,
     ChartLine, ChartLineDashType, ChartMarker, ChartSolidFill, ChartType, Format, FormatAlign,
-    FormatBorder, Workbook, Worksheet, XlsxError,
+    Workbook, Worksheet, XlsxError,
 };
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use unicode_width::UnicodeWidthStr;
-
-/// Title font (GB/T 9704: 方正小标宋简体 or 黑体) and body font.
-const TITLE_FONT: &str = "黑体";
-const BODY_FONT: &str = "宋体";
-/// GB2312 character set.
-const CHARSET: u8 = 134;
-const DASH: &str = "—";
-/// Excel's limit on a cell's text.
-const MAX_CELL_CHARS: usize = 32_000;
 
 pub const SHEET_SUMMARY: &str = "排序总表";
 pub const SHEET_CHARTS: &str = "图表";
@@ -54,19 +48,11 @@ pub fn write(
 
 /// `<title>(<period label>).xlsx`, made safe for any file system.
 pub fn file_name(cfg: &Config, result: &PeriodResult) -> String {
-    let title: String = cfg
-        .title
-        .chars()
-        .map(|c| {
-            if c.is_control() || "/\\:*?\"<>|".contains(c) {
-                '_'
-            } else {
-                c
-            }
-        })
-        .take(150)
-        .collect();
-    format!("{}({}).xlsx", title.trim(), result.period.label())
+    format!(
+        "{}({}).xlsx",
+        sheetfmt::file_stem(&cfg.title, 150),
+        result.period.label()
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -81,6 +67,8 @@ enum Cell {
     Pct(f64),
     /// a rank
     Rank(u32),
+    /// percentage points, signed: `+0.0;-0.0;0.0`
+    Points(f64),
 }
 
 fn text(s: impl Into<String>) -> Cell {
@@ -146,25 +134,13 @@ pub fn rank_change_label(c: Option<i32>) -> String {
     }
 }
 
-fn clip(s: &str) -> String {
-    if s.chars().count() > MAX_CELL_CHARS {
-        s.chars().take(MAX_CELL_CHARS - 1).chain(['…']).collect()
-    } else {
-        s.to_string()
-    }
-}
-
-/// Display width in columns of narrow characters (CJK counts 2).
-fn display_width(s: &str) -> usize {
-    s.lines().map(UnicodeWidthStr::width).max().unwrap_or(0)
-}
-
 fn shown(cell: &Cell) -> String {
     match cell {
         Cell::Text(s) => s.clone(),
         Cell::Amount(f) => thousands(*f),
         Cell::Pct(f) => format!("{f:.1}"),
         Cell::Rank(r) => r.to_string(),
+        Cell::Points(f) => format!("{f:+.1}"),
     }
 }
 
@@ -197,6 +173,7 @@ struct Fmts {
     pct: Format,
     city_pct: Format,
     rank: Format,
+    points: Format,
     note: Format,
     section: Format,
     small_text: Format,
@@ -204,40 +181,17 @@ struct Fmts {
 
 impl Fmts {
     fn new() -> Fmts {
-        let body = Format::new()
-            .set_font_name(BODY_FONT)
-            .set_font_charset(CHARSET)
-            .set_font_size(11)
-            .set_align(FormatAlign::VerticalCenter);
-        let cell = body.clone().set_border(FormatBorder::Thin);
+        let body = sheetfmt::body();
+        let cell = sheetfmt::cell();
         let bold = |f: &Format| f.clone().set_bold().set_background_color(0xF2F2F2);
-        let amount = cell
-            .clone()
-            .set_num_format("#,##0.0")
-            .set_align(FormatAlign::Right);
-        let pct = cell
-            .clone()
-            .set_num_format("0.0")
-            .set_align(FormatAlign::Right);
+        let amount = sheetfmt::amount();
+        let pct = sheetfmt::pct();
         let text_center = cell.clone().set_align(FormatAlign::Center);
         Fmts {
-            title: Format::new()
-                .set_font_name(TITLE_FONT)
-                .set_font_charset(CHARSET)
-                .set_font_size(18)
-                .set_align(FormatAlign::Center)
-                .set_align(FormatAlign::VerticalCenter),
+            title: sheetfmt::title(),
             subtitle_left: body.clone().set_align(FormatAlign::Left),
             subtitle_right: body.clone().set_align(FormatAlign::Right),
-            header: Format::new()
-                .set_font_name(TITLE_FONT)
-                .set_font_charset(CHARSET)
-                .set_font_size(11)
-                .set_border(FormatBorder::Thin)
-                .set_align(FormatAlign::Center)
-                .set_align(FormatAlign::VerticalCenter)
-                .set_text_wrap()
-                .set_background_color(0xD9E1F2),
+            header: sheetfmt::header(),
             text: cell.clone().set_align(FormatAlign::Left),
             city_text: bold(&text_center),
             text_center,
@@ -245,15 +199,9 @@ impl Fmts {
             amount,
             city_pct: bold(&pct),
             pct,
-            rank: cell
-                .clone()
-                .set_align(FormatAlign::Center)
-                .set_num_format("0"),
-            note: body
-                .clone()
-                .set_text_wrap()
-                .set_align(FormatAlign::Left)
-                .set_align(FormatAlign::Top),
+            rank: sheetfmt::rank(),
+            points: sheetfmt::pct().set_num_format("+0.0;-0.0;0.0"),
+            note: sheetfmt::note(),
             section: Format::new()
                 .set_font_name(TITLE_FONT)
                 .set_font_charset(CHARSET)
@@ -268,146 +216,43 @@ impl Fmts {
     }
 }
 
-/// A worksheet being filled, measuring every column as it goes.
-struct Sheet {
-    ws: Worksheet,
-    widths: Vec<usize>,
-}
-
-impl Sheet {
-    fn new(name: &str) -> std::result::Result<Sheet, XlsxError> {
-        let mut ws = Worksheet::new();
-        ws.set_name(name)?;
-        Ok(Sheet {
-            ws,
-            widths: Vec::new(),
-        })
-    }
-
-    fn measure(&mut self, col: u16, w: usize) {
-        let c = col as usize;
-        if self.widths.len() <= c {
-            self.widths.resize(c + 1, 0);
-        }
-        self.widths[c] = self.widths[c].max(w);
-    }
-
+/// The bulletin's cells on the shared sheet.
+trait Cells {
     /// Write a cell; `city` picks the emphasised formats of the 全市 row.
-    fn cell(
-        &mut self,
-        row: u32,
-        col: u16,
-        cell: &Cell,
-        f: &Fmts,
-        city: bool,
-    ) -> std::result::Result<(), XlsxError> {
-        self.measure(col, display_width(&shown(cell)));
+    fn cell(&mut self, row: u32, col: u16, cell: &Cell, f: &Fmts, city: bool) -> sheetfmt::Xr;
+}
+
+impl Cells for Sheet {
+    fn cell(&mut self, row: u32, col: u16, cell: &Cell, f: &Fmts, city: bool) -> sheetfmt::Xr {
         match cell {
-            Cell::Text(s) => {
-                let fmt = if city { &f.city_text } else { &f.text_center };
-                self.ws.write_string_with_format(row, col, clip(s), fmt)?;
-            }
-            Cell::Amount(v) => {
-                self.ws.write_number_with_format(
-                    row,
-                    col,
-                    *v,
-                    if city { &f.city_amount } else { &f.amount },
-                )?;
-            }
-            Cell::Pct(v) => {
-                self.ws.write_number_with_format(
-                    row,
-                    col,
-                    *v,
-                    if city { &f.city_pct } else { &f.pct },
-                )?;
-            }
-            Cell::Rank(r) => {
-                self.ws
-                    .write_number_with_format(row, col, f64::from(*r), &f.rank)?;
-            }
+            Cell::Text(s) => self.string(
+                row,
+                col,
+                s,
+                if city { &f.city_text } else { &f.text_center },
+            ),
+            Cell::Amount(v) => self.number(
+                row,
+                col,
+                *v,
+                &shown(cell),
+                if city { &f.city_amount } else { &f.amount },
+            ),
+            Cell::Pct(v) => self.number(
+                row,
+                col,
+                *v,
+                &shown(cell),
+                if city { &f.city_pct } else { &f.pct },
+            ),
+            Cell::Rank(r) => self.number(row, col, f64::from(*r), &shown(cell), &f.rank),
+            Cell::Points(v) => self.number(row, col, *v, &shown(cell), &f.points),
         }
-        Ok(())
-    }
-
-    fn string(
-        &mut self,
-        row: u32,
-        col: u16,
-        s: &str,
-        fmt: &Format,
-    ) -> std::result::Result<(), XlsxError> {
-        self.measure(col, display_width(s));
-        self.ws.write_string_with_format(row, col, clip(s), fmt)?;
-        Ok(())
-    }
-
-    /// Merge (or write one cell when the range is a single cell); not measured.
-    fn merged(
-        &mut self,
-        r0: u32,
-        c0: u16,
-        r1: u32,
-        c1: u16,
-        s: &str,
-        fmt: &Format,
-    ) -> std::result::Result<(), XlsxError> {
-        if r0 == r1 && c0 == c1 {
-            self.ws.write_string_with_format(r0, c0, clip(s), fmt)?;
-        } else {
-            self.ws.merge_range(r0, c0, r1, c1, &clip(s), fmt)?;
-        }
-        Ok(())
-    }
-
-    /// Set the measured widths (Excel units; a CJK character is about two of them), each at
-    /// least `min` and at most `max` (wider text wraps).
-    fn apply_widths(&mut self, min: f64, max: f64) -> std::result::Result<Vec<f64>, XlsxError> {
-        let mut out = Vec::new();
-        for (c, w) in self.widths.clone().into_iter().enumerate() {
-            let width = (w as f64 * 1.1 + 2.5).clamp(min, max);
-            self.ws.set_column_width(c as u16, width)?;
-            out.push(width);
-        }
-        Ok(out)
-    }
-
-    /// Print setup of an official attached table.
-    fn page_setup(&mut self, repeat_to: Option<u32>) -> std::result::Result<(), XlsxError> {
-        self.ws.set_landscape();
-        self.ws.set_paper_size(9);
-        self.ws.set_print_fit_to_pages(1, 0);
-        self.ws.set_print_center_horizontally(true);
-        self.ws.set_margins(0.6, 0.6, 0.75, 0.75, 0.3, 0.4);
-        self.ws.set_footer("&C&\"宋体,常规\"&11— &P —");
-        if let Some(last) = repeat_to {
-            self.ws.set_repeat_rows(0, last)?;
-        }
-        Ok(())
     }
 }
 
-/// Notes of several lines under a table, merged over `cols` columns; row heights follow
-/// the wrapped text.
-fn notes(
-    sh: &mut Sheet,
-    first_row: u32,
-    cols: u16,
-    total_width: f64,
-    lines: &[String],
-    f: &Fmts,
-) -> std::result::Result<u32, XlsxError> {
-    let mut row = first_row;
-    for l in lines {
-        sh.merged(row, 0, row, cols.saturating_sub(1), l, &f.note)?;
-        let w = display_width(l) as f64 * 1.1;
-        let n = (w / (total_width - 1.0).max(10.0)).ceil().max(1.0);
-        sh.ws.set_row_height(row, 15.0 * n + 2.0)?;
-        row += 1;
-    }
-    Ok(row)
-}
+/// Points added to the height of a notes row.
+const NOTE_PAD: f64 = 2.0;
 
 // ---------------------------------------------------------------------------------------------
 // The workbook
@@ -435,46 +280,10 @@ fn unit_groups(cfg: &Config, result: &PeriodResult) -> Vec<(String, Vec<String>)
 /// Sheet names: at most 31 characters, none of `[]:*?/\`, unique (case-insensitively), not
 /// one of the fixed sheets.
 fn sheet_names(cfg: &Config) -> Vec<String> {
-    let mut used: Vec<String> = [SHEET_SUMMARY, SHEET_CHARTS, SHEET_SOURCES]
-        .iter()
-        .map(|s| s.to_lowercase())
-        .collect();
-    let mut out = Vec::new();
-    for (i, ind) in cfg.indicators.iter().enumerate() {
-        let base: String = ind
-            .name
-            .chars()
-            .map(|c| {
-                if "[]:*?/\\".contains(c) || c.is_control() {
-                    '_'
-                } else {
-                    c
-                }
-            })
-            .collect::<String>()
-            .trim_matches('\'')
-            .chars()
-            .take(31)
-            .collect();
-        let mut name = if base.trim().is_empty() {
-            format!("指标{}", i + 1)
-        } else {
-            base
-        };
-        let mut k = 2;
-        while used.contains(&name.to_lowercase()) {
-            let suffix = format!("({k})");
-            name = name
-                .chars()
-                .take(31 - suffix.chars().count())
-                .collect::<String>()
-                + &suffix;
-            k += 1;
-        }
-        used.push(name.to_lowercase());
-        out.push(name);
-    }
-    out
+    sheetfmt::sheet_names(
+        cfg.indicators.iter().map(|i| i.name.as_str()),
+        &[SHEET_SUMMARY, SHEET_CHARTS, SHEET_SOURCES],
+    )
 }
 
 fn measure_note(cfg: &Config) -> String {
@@ -585,19 +394,12 @@ fn summary_sheet(
     let mut sh = Sheet::new(SHEET_SUMMARY)?;
     let n_ind = cfg.indicators.len() as u16;
     let last_col = 1 + 4 * n_ind;
-    sh.merged(0, 0, 0, last_col, &cfg.title, &f.title)?;
-    sh.ws.set_row_height(0, 36)?;
-    let mid = last_col / 2;
-    sh.merged(1, 0, 1, mid, &result.period.label(), &f.subtitle_left)?;
-    sh.merged(
-        1,
-        mid + 1,
-        1,
+    sh.heading(
         last_col,
-        &measure_note(cfg),
-        &f.subtitle_right,
+        last_col / 2,
+        [&cfg.title, &result.period.label(), &measure_note(cfg)],
+        [&f.title, &f.subtitle_left, &f.subtitle_right],
     )?;
-    sh.ws.set_row_height(1, 20)?;
     // Two-level header.
     sh.merged(2, 0, 3, 0, "组别", &f.header)?;
     sh.merged(2, 1, 3, 1, "单位", &f.header)?;
@@ -672,18 +474,100 @@ fn summary_sheet(
     }
     let widths = sh.apply_widths(6.0, 40.0)?;
     let total: f64 = widths.iter().sum();
-    notes(
-        &mut sh,
+    sh.notes(
         row + 1,
         last_col + 1,
         total,
         &method_notes(cfg, result),
-        f,
+        &f.note,
+        NOTE_PAD,
     )?;
     sh.ws.set_freeze_panes(4, 2)?;
     sh.page_setup(Some(3))?;
     sh.ws.set_active(true);
     Ok(sh.ws)
+}
+
+/// An annual target (逐级分解目标任务) of a unit for an indicator, as exact decimals.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct UnitTarget {
+    /// 目标增速, %
+    growth: Option<Decimal>,
+    /// 年度目标, in the indicator's measure
+    value: Option<Decimal>,
+}
+
+/// The targets of `indicator` for `year`, by unit name: a `[[target]]` naming the year wins over
+/// one without a year; of two alike, the first (as the assessment does). A number that is not
+/// finite counts as not given.
+fn targets_of(cfg: &Config, year: i32, indicator: &str) -> HashMap<String, UnitTarget> {
+    let mut out: HashMap<String, (bool, UnitTarget)> = HashMap::new();
+    let ind = cfg.indicator_by_name(indicator);
+    for t in &cfg.targets {
+        if t.year.is_some_and(|y| y != year) || cfg.indicator_by_name(&t.indicator) != ind {
+            continue;
+        }
+        let Some(u) = cfg.unit_by_name(&t.unit) else {
+            continue;
+        };
+        let target = UnitTarget {
+            growth: t.growth.and_then(decimal_from_f64),
+            value: t.value.and_then(decimal_from_f64),
+        };
+        let specific = t.year.is_some();
+        match out.get(&cfg.units[u].name) {
+            Some((s, _)) if *s || !specific => {}
+            _ => {
+                out.insert(cfg.units[u].name.clone(), (specific, target));
+            }
+        }
+    }
+    out.into_iter().map(|(u, (_, t))| (u, t)).collect()
+}
+
+/// 时序进度 % of a period 1-N月: N ÷ 12 × 100, 四舍五入 to one decimal.
+fn time_progress(month: u32) -> Decimal {
+    div_round(
+        Decimal::from(month) * Decimal::ONE_HUNDRED,
+        Decimal::from(12),
+        1,
+    )
+    .unwrap_or_default()
+}
+
+/// The cells of the target columns of a row: [年度目标, 完成进度%, 时序进度%] when `value_cols`,
+/// then [目标增速%, 增速较目标] when `growth_cols`.
+fn target_cells(
+    r: Option<&ResultRow>,
+    t: Option<&UnitTarget>,
+    month: u32,
+    value_cols: bool,
+    growth_cols: bool,
+) -> Vec<Cell> {
+    let reported = r.filter(|r| r.status != Status::NotReported);
+    let mut cells = Vec::new();
+    if value_cols {
+        let tv = t.and_then(|t| t.value);
+        cells.push(amount(tv));
+        let done = match (reported.and_then(|r| r.value), tv) {
+            (Some(v), Some(tv)) if tv > Decimal::ZERO => div_round(v * Decimal::ONE_HUNDRED, tv, 1),
+            _ => None,
+        };
+        cells.push(pct(done));
+        cells.push(pct(tv.map(|_| time_progress(month))));
+    }
+    if growth_cols {
+        let tg = t.and_then(|t| t.growth);
+        cells.push(pct(tg));
+        let diff = match (reported.and_then(|r| r.growth), tg) {
+            (Some(g), Some(tg)) => (g - tg)
+                .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
+                .to_f64(),
+            _ => None,
+        };
+        cells.push(diff.map_or_else(|| text(DASH), Cell::Points));
+    }
+    cells
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -698,7 +582,11 @@ fn indicator_sheet(
     f: &Fmts,
 ) -> std::result::Result<Worksheet, XlsxError> {
     let mut sh = Sheet::new(sheet_name)?;
-    let headers = [
+    let targets = targets_of(cfg, result.period.year, &ind.name);
+    let value_cols = targets.values().any(|t| t.value.is_some());
+    let growth_cols = targets.values().any(|t| t.growth.is_some());
+    let month = result.period.month;
+    let mut headers = vec![
         "组别".to_string(),
         "单位".to_string(),
         "本月".to_string(),
@@ -712,26 +600,23 @@ fn indicator_sheet(
         "位次变化".to_string(),
         "状态".to_string(),
     ];
+    if value_cols {
+        headers.extend(["年度目标", "完成进度%", "时序进度%"].map(String::from));
+    }
+    if growth_cols {
+        headers.extend(["目标增速%", "增速较目标"].map(String::from));
+    }
     let last_col = headers.len() as u16 - 1;
-    sh.merged(
-        0,
-        0,
-        0,
+    sh.heading(
         last_col,
-        &format!("{}({})", ind.name, result.period.label()),
-        &f.title,
+        5,
+        [
+            &format!("{}({})", ind.name, result.period.label()),
+            &cfg.title,
+            &format!("单位:{}、%", ind.measure),
+        ],
+        [&f.title, &f.subtitle_left, &f.subtitle_right],
     )?;
-    sh.ws.set_row_height(0, 36)?;
-    sh.merged(1, 0, 1, 5, &cfg.title, &f.subtitle_left)?;
-    sh.merged(
-        1,
-        6,
-        1,
-        last_col,
-        &format!("单位:{}、%", ind.measure),
-        &f.subtitle_right,
-    )?;
-    sh.ws.set_row_height(1, 20)?;
     for (c, h) in headers.iter().enumerate() {
         sh.string(2, c as u16, h, &f.header)?;
     }
@@ -741,7 +626,7 @@ fn indicator_sheet(
                 r: &ResultRow,
                 is_city: bool|
      -> std::result::Result<(), XlsxError> {
-        let cells = [
+        let mut cells = vec![
             amount(r.month),
             amount(r.value),
             amount(r.base),
@@ -753,6 +638,8 @@ fn indicator_sheet(
             text(rank_change_label(r.rank_change)),
             text(r.status.label()),
         ];
+        let t = if is_city { None } else { targets.get(&r.unit) };
+        cells.extend(target_cells(Some(r), t, month, value_cols, growth_cols));
         for (k, c) in cells.iter().enumerate() {
             sh.cell(row, 2 + k as u16, c, f, is_city)?;
         }
@@ -802,7 +689,20 @@ fn indicator_sheet(
             None => "本期为本年首期,无位次变化".to_string(),
         }
     ));
-    notes(&mut sh, row + 1, last_col + 1, total, &lines, f)?;
+    if value_cols {
+        lines.push(format!(
+            "    年度目标为{year}年逐级分解的目标任务;完成进度(%)=1-{month}月累计÷年度目标×100,时序进度(%)={month}÷12×100(本期{tp:.1}%)。完成进度不低于时序进度为达到序时进度(进度过半:1-6月完成进度达到50%),低于者为滞后于序时进度。",
+            year = result.period.year,
+            tp = time_progress(month),
+        ));
+    }
+    if growth_cols {
+        lines.push(
+            "    增速较目标=同比增长−目标增速(百分点),正数为快于年度目标增速,负数为慢于目标。"
+                .to_string(),
+        );
+    }
+    sh.notes(row + 1, last_col + 1, total, &lines, &f.note, NOTE_PAD)?;
     sh.ws.set_freeze_panes(3, 2)?;
     sh.page_setup(Some(2))?;
     Ok(sh.ws)
@@ -1043,7 +943,7 @@ fn sources_sheet(
     let widths: Vec<f64> = sh
         .widths
         .iter()
-        .map(|w| (*w as f64 * 1.1 + 2.5).clamp(6.0, 60.0))
+        .map(|w| column_width(*w, 6.0, 60.0))
         .collect();
     let msg_width: f64 = widths.iter().skip(3).sum::<f64>().max(20.0);
     for (i, w) in warnings.iter().enumerate() {
@@ -1480,6 +1380,124 @@ negative_allowed = true
         let mut z = zip::ZipArchive::new(zip).unwrap();
         assert!(z.by_name("xl/charts/chart1.xml").is_ok());
         assert!(z.by_name("xl/charts/chart2.xml").is_ok());
+    }
+
+    #[test]
+    fn time_progress_is_month_over_twelve() {
+        assert_eq!(time_progress(7), d("58.3"));
+        assert_eq!(time_progress(6), d("50.0"));
+        assert_eq!(time_progress(2), d("16.7"));
+        assert_eq!(time_progress(1), d("8.3"));
+        assert_eq!(time_progress(12), d("100.0"));
+    }
+
+    #[test]
+    fn annual_targets_show_progress_beside_time_progress() {
+        let targets = r#"
+[[target]]
+unit = "甲县"
+indicator = "规模以上工业增加值"
+value = 99999
+growth = 1.0
+[[target]]
+unit = "甲县"
+indicator = "规模以上工业增加值"
+year = 2015
+value = 10000
+growth = 8.0
+[[target]]
+unit = "丙区"
+indicator = "规模以上工业增加值"
+growth = 10.0
+[[target]]
+unit = "丁区"
+indicator = "规模以上工业增加值"
+year = 2014
+value = 5
+[[target]]
+unit = "丁区"
+indicator = "规模以上工业增加值"
+value = 2000
+"#;
+        let cfg = Config::parse(&format!("{TOML}{targets}"), "test").unwrap();
+        let (_, mut result, ingested, history) = sample();
+        let va = "规模以上工业增加值";
+        for r in result.rows.iter_mut().filter(|r| r.indicator == va) {
+            match r.unit.as_str() {
+                "甲县" => {
+                    r.value = Some(d("5833.3"));
+                    r.growth = Some(d("9.2"));
+                }
+                // 1001 / 2000 = 50.05 % exactly: 四舍五入 gives 50.1 (a float would give 50.0).
+                "丁区" => r.value = Some(d("1001")),
+                _ => {}
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(&cfg, &result, &ingested, &history, dir.path()).unwrap();
+        let mut wb = open_workbook_auto(&path).unwrap();
+        let v = wb.worksheet_range(va).unwrap();
+        let header: Vec<String> = (11..18).map(|c| s(&v, 2, c)).collect();
+        assert_eq!(
+            header,
+            [
+                "状态",
+                "年度目标",
+                "完成进度%",
+                "时序进度%",
+                "目标增速%",
+                "增速较目标",
+                ""
+            ]
+        );
+        // 全市: no target.
+        assert_eq!(s(&v, 3, 0), "全市");
+        assert!((12..17).all(|c| s(&v, 3, c) == "—"));
+        // 甲县: the 2015 target wins over the one without a year.
+        assert_eq!(s(&v, 4, 1), "甲县");
+        assert_eq!(num(&v, 4, 12), 10000.0);
+        assert_eq!(num(&v, 4, 13), 58.3);
+        assert_eq!(num(&v, 4, 14), 58.3);
+        assert_eq!(num(&v, 4, 15), 8.0);
+        assert_eq!(num(&v, 4, 16), 1.2);
+        // 乙县: 未报, no target.
+        assert_eq!(s(&v, 5, 1), "乙县");
+        assert!((12..17).all(|c| s(&v, 5, c) == "—"));
+        // 丙区: a growth target only: 11.5 − 10.0.
+        assert_eq!(s(&v, 6, 1), "丙区");
+        assert!((12..15).all(|c| s(&v, 6, c) == "—"));
+        assert_eq!(num(&v, 6, 15), 10.0);
+        assert_eq!(num(&v, 6, 16), 1.5);
+        // 丁区: the 2014 target is not this year's; the one without a year applies.
+        assert_eq!(s(&v, 7, 1), "丁区");
+        assert_eq!(num(&v, 7, 12), 2000.0);
+        assert_eq!(num(&v, 7, 13), 50.1);
+        assert_eq!(num(&v, 7, 14), 58.3);
+        assert_eq!(s(&v, 7, 15), "—");
+        assert_eq!(s(&v, 7, 16), "—");
+        let notes: String = (9..14).map(|r| s(&v, r, 0)).collect();
+        assert!(
+            notes.contains("时序进度(%)=7÷12×100(本期58.3%)")
+                && notes.contains("增速较目标=同比增长−目标增速"),
+            "{notes}"
+        );
+        // 利润总额 has no target: no target columns, no target notes.
+        let p = wb.worksheet_range("利润总额").unwrap();
+        assert_eq!(s(&p, 2, 11), "状态");
+        assert_eq!(s(&p, 2, 12), "");
+        let notes: String = (9..14).map(|r| s(&p, r, 0)).collect();
+        assert!(!notes.contains("时序进度"), "{notes}");
+
+        // Without targets (the sample's configuration), no target columns anywhere.
+        let (cfg, result, ingested, history) = sample();
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(&cfg, &result, &ingested, &history, dir.path()).unwrap();
+        let mut wb = open_workbook_auto(&path).unwrap();
+        for name in [va, "利润总额"] {
+            let t = wb.worksheet_range(name).unwrap();
+            assert_eq!(s(&t, 2, 11), "状态");
+            assert_eq!(s(&t, 2, 12), "", "{name}");
+        }
     }
 
     #[test]

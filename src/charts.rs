@@ -12,15 +12,16 @@
 //! [`MAX_PANELS_PER_FILE`]) each group gets its own files, `<indicator>增速(<group>).png` and
 //! `<indicator>增速位次走势(<group>).png`, so that no image grows without bound.
 //!
-//! plotters draws the shapes (bars, lines, grid); every text is drawn here with ab_glyph, glyph
-//! by glyph at its own bounds (plotters' ab_glyph text ignores left bearings), from the font of
-//! [`crate::fonts`]. Every character is checked against the font before anything is drawn.
+//! plotters draws the shapes (bars, lines, grid); every text is drawn with ab_glyph by
+//! [`fonts::Painter`], glyph by glyph at its own bounds (plotters' ab_glyph text ignores left
+//! bearings), from the font of [`crate::fonts`]. Every character is checked against the font
+//! before anything is drawn. [`write_pictures`] also draws the assessment's charts.
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::fonts;
+use crate::fonts::{self, Align, Painter, Texts};
 use crate::model::{PeriodResult, ResultRow, Status};
-use ab_glyph::{Font, FontArc, PxScale, ScaleFont, point};
+use ab_glyph::FontArc;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use rayon::prelude::*;
@@ -46,22 +47,37 @@ pub fn write(
     history: &[PeriodResult],
     dir: &Path,
 ) -> Result<Vec<PathBuf>> {
-    let font = fonts::load(cfg)?;
     let jobs = plan(cfg, result, history);
-    let missing = fonts::missing_chars(
-        &font,
-        jobs.iter().flat_map(|j| j.texts()).chain([FIXED_TEXT]),
-    );
-    if !missing.is_empty() {
-        return Err(fonts::missing_error(cfg, &missing));
-    }
+    let texts = jobs.iter().flat_map(|j| j.texts());
+    let font = fonts::load_covering(cfg, texts.chain([FIXED_TEXT]))?;
+    write_pictures(font, &jobs, dir)
+}
+
+/// A PNG chart: its file name, its size and how to draw it.
+pub(crate) trait Picture: Sync {
+    /// File name in `charts/`.
+    fn file(&self) -> &str;
+    /// Width and height in pixels.
+    fn size(&self) -> (u32, u32);
+    /// Draw the shapes on `root` and collect the texts in `tx`.
+    fn draw(&self, painter: &Painter, root: &Area, tx: &mut Texts) -> Result<(), String>;
+}
+
+/// Draw `pictures` (in parallel) into `dir/charts/` with `font` (already checked to cover
+/// every text); returns the files written.
+pub(crate) fn write_pictures<P: Picture>(
+    font: FontArc,
+    pictures: &[P],
+    dir: &Path,
+) -> Result<Vec<PathBuf>> {
     let out = dir.join("charts");
     std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
-    let ctx = Ctx::new(font);
-    jobs.par_iter()
-        .map(|job| {
-            let path = out.join(&job.file);
-            render(job, &ctx, &path)
+    let painter = Painter::new(font);
+    pictures
+        .par_iter()
+        .map(|p| {
+            let path = out.join(p.file());
+            render(p, &painter, &path)
                 .map_err(|m| Error::output(format!("chart {}", path.display()), m))?;
             Ok(path)
         })
@@ -136,8 +152,8 @@ impl Job {
     }
 }
 
-/// A file name made safe for any file system.
-fn file_name(stem: &str) -> String {
+/// `<stem>.png`, made safe for any file system.
+pub(crate) fn file_name(stem: &str) -> String {
     let s: String = stem
         .chars()
         .map(|c| {
@@ -303,50 +319,10 @@ fn plan(cfg: &Config, result: &PeriodResult, history: &[PeriodResult]) -> Vec<Jo
 // ---------------------------------------------------------------------------------------------
 // Drawing
 
-/// The font with the scale factor from em size to ab_glyph's `PxScale` (ascent − descent).
-struct Ctx {
-    font: FontArc,
-    em_to_scale: f32,
-}
-
-#[derive(Clone, Copy)]
-enum Align {
-    Left,
-    Center,
-    Right,
-}
-
-/// Texts to draw over the shapes, in pixel coordinates.
-#[derive(Default)]
-struct Texts(Vec<TextOp>);
-
-struct TextOp {
-    s: String,
-    em: f32,
-    x: f32,
-    /// vertical centre
-    y: f32,
-    align: Align,
-    colour: RGBColor,
-}
-
-impl Texts {
-    fn add(&mut self, s: &str, em: f32, x: f32, y: f32, align: Align, colour: RGBColor) {
-        self.0.push(TextOp {
-            s: s.to_string(),
-            em,
-            x,
-            y,
-            align,
-            colour,
-        });
-    }
-}
-
-const BLACK_T: RGBColor = RGBColor(0x20, 0x20, 0x20);
-const GREY_T: RGBColor = RGBColor(0x70, 0x70, 0x70);
-const GRID: RGBColor = RGBColor(0xE0, 0xE0, 0xE0);
-const AXIS: RGBColor = RGBColor(0x40, 0x40, 0x40);
+pub(crate) const BLACK_T: RGBColor = RGBColor(0x20, 0x20, 0x20);
+pub(crate) const GREY_T: RGBColor = RGBColor(0x70, 0x70, 0x70);
+pub(crate) const GRID: RGBColor = RGBColor(0xE0, 0xE0, 0xE0);
+pub(crate) const AXIS: RGBColor = RGBColor(0x40, 0x40, 0x40);
 const CITY: RGBColor = RGBColor(0xC0, 0x00, 0x00);
 const GROUP_COLOURS: [RGBColor; 6] = [
     RGBColor(0x2F, 0x55, 0x97),
@@ -369,134 +345,29 @@ const LINE_COLOURS: [RGBColor; 10] = [
     RGBColor(0x17, 0xBE, 0xCF),
 ];
 
-type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
+pub(crate) type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
 
-impl Ctx {
-    fn new(font: FontArc) -> Ctx {
-        let upem = font.units_per_em().unwrap_or(1000.0);
-        let h = font.height_unscaled();
-        let em_to_scale = if upem > 0.0 && h > 0.0 { h / upem } else { 1.0 };
-        Ctx { font, em_to_scale }
-    }
-
-    fn scale(&self, em: f32) -> PxScale {
-        PxScale::from(em * self.em_to_scale)
-    }
-
-    fn width(&self, s: &str, em: f32) -> f32 {
-        let f = self.font.as_scaled(self.scale(em));
-        let mut w = 0.0;
-        let mut prev = None;
-        for c in s.chars() {
-            let id = f.glyph_id(c);
-            if let Some(p) = prev {
-                w += f.kern(p, id);
-            }
-            w += f.h_advance(id);
-            prev = Some(id);
-        }
-        w
-    }
-
-    /// Draw the text layer into an RGB buffer: each glyph at its own pixel bounds, advancing
-    /// by its advance width (with kerning), blended by coverage.
-    fn rasterize(&self, tx: &Texts, buf: &mut [u8], w: u32, h: u32) {
-        for op in &tx.0 {
-            let scale = self.scale(op.em);
-            let f = self.font.as_scaled(scale);
-            let width = self.width(&op.s, op.em);
-            let mut caret = match op.align {
-                Align::Left => op.x,
-                Align::Center => op.x - width / 2.0,
-                Align::Right => op.x - width,
-            };
-            // Centre the em box (CJK glyphs fill it) on y: baseline at y + 0.38 em.
-            let baseline = op.y + 0.38 * op.em;
-            let mut prev = None;
-            let RGBColor(r, g, b) = op.colour;
-            for c in op.s.chars() {
-                let id = f.glyph_id(c);
-                if let Some(p) = prev {
-                    caret += f.kern(p, id);
-                }
-                let glyph = id.with_scale_and_position(scale, point(caret, baseline));
-                if let Some(og) = self.font.outline_glyph(glyph) {
-                    let bb = og.px_bounds();
-                    og.draw(|gx, gy, cov| {
-                        let (x, y) = (
-                            bb.min.x as i64 + i64::from(gx),
-                            bb.min.y as i64 + i64::from(gy),
-                        );
-                        if cov <= 0.0 || x < 0 || y < 0 || x >= i64::from(w) || y >= i64::from(h) {
-                            return;
-                        }
-                        let a = cov.min(1.0);
-                        let i = (y as usize * w as usize + x as usize) * 3;
-                        for (k, v) in [r, g, b].into_iter().enumerate() {
-                            let old = f32::from(buf[i + k]);
-                            buf[i + k] = (old + (f32::from(v) - old) * a).round() as u8;
-                        }
-                    });
-                }
-                caret += f.h_advance(id);
-                prev = Some(id);
-            }
-        }
-    }
-
-    /// Split `s` into lines no wider than `max_w` (CJK text breaks anywhere), at most `max_lines`.
-    fn wrap(&self, s: &str, em: f32, max_w: f32, max_lines: usize) -> Vec<String> {
-        let f = self.font.as_scaled(self.scale(em));
-        let mut lines: Vec<String> = Vec::new();
-        let mut cur = String::new();
-        let mut w = 0.0;
-        for c in s.chars() {
-            let adv = f.h_advance(f.glyph_id(c));
-            if !cur.is_empty() && w + adv > max_w {
-                lines.push(std::mem::take(&mut cur));
-                w = 0.0;
-                if lines.len() > max_lines {
-                    break;
-                }
-            }
-            cur.push(c);
-            w += adv;
-        }
-        if !cur.is_empty() {
-            lines.push(cur);
-        }
-        if lines.len() > max_lines {
-            lines.truncate(max_lines);
-            if let Some(last) = lines.last_mut() {
-                last.pop();
-                last.push('…');
-            }
-        }
-        lines
-    }
-}
-
-fn e2s<E: std::fmt::Display>(e: E) -> String {
+pub(crate) fn e2s<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
-fn render(job: &Job, ctx: &Ctx, path: &Path) -> Result<(), String> {
-    let (w, h) = size(job);
-    let buf = paint(job, ctx)?;
+fn render<P: Picture>(p: &P, painter: &Painter, path: &Path) -> Result<(), String> {
+    let (w, h) = p.size();
+    let buf = paint(p, painter)?;
     write_png(path, &buf, w, h)
 }
 
-/// The chart as RGB pixels: shapes by plotters, then the text layer on top.
-fn paint(job: &Job, ctx: &Ctx) -> Result<Vec<u8>, String> {
-    let (w, h) = size(job);
+/// The picture as RGB pixels on white: shapes by plotters, then the text layer on top.
+fn paint<P: Picture>(p: &P, painter: &Painter) -> Result<Vec<u8>, String> {
+    let (w, h) = p.size();
     let mut buf = vec![255u8; w as usize * h as usize * 3];
     let mut tx = Texts::default();
     {
         let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
-        draw(job, ctx, &root, &mut tx)?;
+        p.draw(painter, &root, &mut tx)?;
         root.present().map_err(e2s)?;
     }
-    ctx.rasterize(&tx, &mut buf, w, h);
+    painter.rasterize(&tx, &mut buf, w, h);
     Ok(buf)
 }
 
@@ -513,17 +384,23 @@ fn write_png(path: &Path, buf: &[u8], w: u32, h: u32) -> Result<(), String> {
     writer.finish().map_err(e2s)
 }
 
-fn size(job: &Job) -> (u32, u32) {
-    match &job.chart {
-        Chart::Growth(g) => growth_size(g),
-        Chart::Trend(t) => trend_size(t),
+impl Picture for Job {
+    fn file(&self) -> &str {
+        &self.file
     }
-}
 
-fn draw(job: &Job, ctx: &Ctx, root: &Area, tx: &mut Texts) -> Result<(), String> {
-    match &job.chart {
-        Chart::Growth(g) => draw_growth(g, ctx, root, tx),
-        Chart::Trend(t) => draw_trend(t, ctx, root, tx),
+    fn size(&self) -> (u32, u32) {
+        match &self.chart {
+            Chart::Growth(g) => growth_size(g),
+            Chart::Trend(t) => trend_size(t),
+        }
+    }
+
+    fn draw(&self, ctx: &Painter, root: &Area, tx: &mut Texts) -> Result<(), String> {
+        match &self.chart {
+            Chart::Growth(g) => draw_growth(g, ctx, root, tx),
+            Chart::Trend(t) => draw_trend(t, ctx, root, tx),
+        }
     }
 }
 
@@ -583,7 +460,7 @@ fn growth_size(g: &GrowthChart) -> (u32, u32) {
     ((G_LEFT + plot_w + G_RIGHT).clamp(900, MAX_WIDTH), 560)
 }
 
-fn draw_growth(g: &GrowthChart, ctx: &Ctx, root: &Area, tx: &mut Texts) -> Result<(), String> {
+fn draw_growth(g: &GrowthChart, ctx: &Painter, root: &Area, tx: &mut Texts) -> Result<(), String> {
     let n: usize = g.groups.iter().map(|(_, b)| b.len()).sum();
     let gaps = g.groups.len().saturating_sub(1);
     let (left, right, top, bottom) = (G_LEFT, G_RIGHT, 84u32, 100u32);
@@ -789,7 +666,7 @@ fn trend_size(t: &TrendChart) -> (u32, u32) {
     )
 }
 
-fn draw_trend(t: &TrendChart, ctx: &Ctx, root: &Area, tx: &mut Texts) -> Result<(), String> {
+fn draw_trend(t: &TrendChart, ctx: &Painter, root: &Area, tx: &mut Texts) -> Result<(), String> {
     let (width, _) = root.dim_in_pixel();
     let (left, legend_w, title_h) = (70u32, 190u32, T_TITLE_H);
     root.fill(&WHITE).map_err(e2s)?;

@@ -1,10 +1,15 @@
 //! The CJK font the PNG charts are drawn with: an embedded subset of Noto Sans CJK SC
 //! (SIL OFL 1.1, `assets/fonts/`), or the file named by `font = "…"` in the configuration.
 //! No system font is ever looked up.
+//!
+//! Also the text layer of every PNG chart ([`Painter`]): plotters draws the shapes, the texts
+//! are drawn here with ab_glyph, glyph by glyph at its own pixel bounds (plotters' ab_glyph text
+//! ignores left bearings).
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use ab_glyph::{Font, FontArc};
+use ab_glyph::{Font, FontArc, PxScale, ScaleFont, point};
+use plotters::style::RGBColor;
 
 /// Noto Sans CJK SC Regular, subset to GB2312 + ASCII + CJK punctuation + the characters of the
 /// default configuration (`assets/fonts/make_subset.sh`).
@@ -85,6 +90,191 @@ pub fn missing_error(cfg: &Config, missing: &[char]) -> Error {
     )
 }
 
+/// The configured (or embedded) font, refused with [`missing_error`] when it lacks a glyph
+/// for any character of `texts`: checked before anything is drawn, never boxes in a chart.
+pub fn load_covering<'a>(
+    cfg: &Config,
+    texts: impl IntoIterator<Item = &'a str>,
+) -> Result<FontArc> {
+    let font = load(cfg)?;
+    let missing = missing_chars(&font, texts);
+    if !missing.is_empty() {
+        return Err(missing_error(cfg, &missing));
+    }
+    Ok(font)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drawing texts
+
+/// Horizontal anchor of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+/// One text to draw, in pixel coordinates.
+struct TextOp {
+    s: String,
+    em: f32,
+    x: f32,
+    /// vertical centre
+    y: f32,
+    align: Align,
+    colour: RGBColor,
+}
+
+/// Texts to draw over the shapes, collected while the shapes are drawn.
+#[derive(Default)]
+pub struct Texts(Vec<TextOp>);
+
+impl Texts {
+    /// `s` at `em` pixels, anchored at `x` by `align`, its em box centred on `y`.
+    pub fn add(&mut self, s: &str, em: f32, x: f32, y: f32, align: Align, colour: RGBColor) {
+        self.0.push(TextOp {
+            s: s.to_string(),
+            em,
+            x,
+            y,
+            align,
+            colour,
+        });
+    }
+}
+
+/// The font with the scale factor from em size to ab_glyph's `PxScale` (ascent − descent).
+pub struct Painter {
+    font: FontArc,
+    em_to_scale: f32,
+}
+
+impl Painter {
+    pub fn new(font: FontArc) -> Painter {
+        let upem = font.units_per_em().unwrap_or(1000.0);
+        let h = font.height_unscaled();
+        let em_to_scale = if upem > 0.0 && h > 0.0 { h / upem } else { 1.0 };
+        Painter { font, em_to_scale }
+    }
+
+    fn scale(&self, em: f32) -> PxScale {
+        PxScale::from(em * self.em_to_scale)
+    }
+
+    /// Advance width of `s` in pixels (with kerning).
+    pub fn width(&self, s: &str, em: f32) -> f32 {
+        let f = self.font.as_scaled(self.scale(em));
+        let mut w = 0.0;
+        let mut prev = None;
+        for c in s.chars() {
+            let id = f.glyph_id(c);
+            if let Some(p) = prev {
+                w += f.kern(p, id);
+            }
+            w += f.h_advance(id);
+            prev = Some(id);
+        }
+        w
+    }
+
+    /// `s` cut with an ellipsis to fit `max_w`.
+    pub fn fit(&self, s: &str, em: f32, max_w: f32) -> String {
+        if self.width(s, em) <= max_w {
+            return s.to_string();
+        }
+        let mut out: String = String::new();
+        for c in s.chars() {
+            let mut next = out.clone();
+            next.push(c);
+            next.push('…');
+            if self.width(&next, em) > max_w {
+                break;
+            }
+            out.push(c);
+        }
+        out.push('…');
+        out
+    }
+
+    /// Split `s` into lines no wider than `max_w` (CJK text breaks anywhere), at most `max_lines`.
+    pub fn wrap(&self, s: &str, em: f32, max_w: f32, max_lines: usize) -> Vec<String> {
+        let f = self.font.as_scaled(self.scale(em));
+        let mut lines: Vec<String> = Vec::new();
+        let mut cur = String::new();
+        let mut w = 0.0;
+        for c in s.chars() {
+            let adv = f.h_advance(f.glyph_id(c));
+            if !cur.is_empty() && w + adv > max_w {
+                lines.push(std::mem::take(&mut cur));
+                w = 0.0;
+                if lines.len() > max_lines {
+                    break;
+                }
+            }
+            cur.push(c);
+            w += adv;
+        }
+        if !cur.is_empty() {
+            lines.push(cur);
+        }
+        if lines.len() > max_lines {
+            lines.truncate(max_lines);
+            if let Some(last) = lines.last_mut() {
+                last.pop();
+                last.push('…');
+            }
+        }
+        lines
+    }
+
+    /// Draw the text layer into an RGB buffer of `w` × `h` pixels: each glyph at its own pixel
+    /// bounds, advancing by its advance width (with kerning), blended by coverage.
+    pub fn rasterize(&self, tx: &Texts, buf: &mut [u8], w: u32, h: u32) {
+        for op in &tx.0 {
+            let scale = self.scale(op.em);
+            let f = self.font.as_scaled(scale);
+            let width = self.width(&op.s, op.em);
+            let mut caret = match op.align {
+                Align::Left => op.x,
+                Align::Center => op.x - width / 2.0,
+                Align::Right => op.x - width,
+            };
+            // Centre the em box (CJK glyphs fill it) on y: baseline at y + 0.38 em.
+            let baseline = op.y + 0.38 * op.em;
+            let mut prev = None;
+            let RGBColor(r, g, b) = op.colour;
+            for c in op.s.chars() {
+                let id = f.glyph_id(c);
+                if let Some(p) = prev {
+                    caret += f.kern(p, id);
+                }
+                let glyph = id.with_scale_and_position(scale, point(caret, baseline));
+                if let Some(og) = self.font.outline_glyph(glyph) {
+                    let bb = og.px_bounds();
+                    og.draw(|gx, gy, cov| {
+                        let (x, y) = (
+                            bb.min.x as i64 + i64::from(gx),
+                            bb.min.y as i64 + i64::from(gy),
+                        );
+                        if cov <= 0.0 || x < 0 || y < 0 || x >= i64::from(w) || y >= i64::from(h) {
+                            return;
+                        }
+                        let a = cov.min(1.0);
+                        let i = (y as usize * w as usize + x as usize) * 3;
+                        for (k, v) in [r, g, b].into_iter().enumerate() {
+                            let old = f32::from(buf[i + k]);
+                            buf[i + k] = (old + (f32::from(v) - old) * a).round() as u8;
+                        }
+                    });
+                }
+                caret += f.h_advance(id);
+                prev = Some(id);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +313,40 @@ mod tests {
         let f = load(&cfg).unwrap();
         assert_eq!(missing_chars(&f, ["𠀀"]), vec!['𠀀']);
         assert_eq!(missing_chars(&f, ["漯河市堃"]), Vec::<char>::new());
+    }
+
+    #[test]
+    fn painter_measures_fits_wraps_and_draws() {
+        let p = Painter::new(embedded().unwrap());
+        // CJK glyphs advance one em.
+        assert!(
+            (p.width("全市", 20.0) - 40.0).abs() < 0.5,
+            "{}",
+            p.width("全市", 20.0)
+        );
+        assert_eq!(p.fit("全市", 20.0, 100.0), "全市");
+        assert_eq!(p.fit("城乡一体化示范区", 20.0, 80.0), "城乡一…");
+        assert_eq!(
+            p.wrap("城乡一体化示范区", 20.0, 80.0, 2),
+            ["城乡一体", "化示范区"]
+        );
+        assert_eq!(
+            p.wrap("城乡一体化示范区", 20.0, 60.0, 2),
+            ["城乡一", "体化…"]
+        );
+        let (w, h) = (120u32, 40u32);
+        let mut buf = vec![255u8; (w * h * 3) as usize];
+        let mut tx = Texts::default();
+        tx.add("全市", 20.0, 60.0, 20.0, Align::Center, RGBColor(0, 0, 0));
+        tx.add("边界外", 20.0, 500.0, 500.0, Align::Left, RGBColor(0, 0, 0));
+        p.rasterize(&tx, &mut buf, w, h);
+        let ink: Vec<usize> = (0..(w * h) as usize)
+            .filter(|i| buf[i * 3] < 128)
+            .map(|i| i % w as usize)
+            .collect();
+        assert!(ink.len() > 50, "{}", ink.len());
+        // Centred on x = 60: ink from about 40 to 80.
+        assert!(ink.iter().all(|x| (38..=82).contains(x)), "{ink:?}");
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub mod model;
 pub mod output;
 pub mod period;
 #[cfg(feature = "pipeline")]
+pub mod sheetfmt;
+#[cfg(feature = "pipeline")]
 pub mod template;
 pub mod text;
 pub mod units;

@@ -7,39 +7,22 @@
 use super::{Assessment, Cell, UnitScore, method_lines};
 use crate::config::{Config, Scheme};
 use crate::error::{Error, Result};
+use crate::sheetfmt::{self, DASH, Sheet, Xr, display_width as width};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
-use unicode_width::UnicodeWidthStr;
-
-const TITLE_FONT: &str = "黑体";
-const BODY_FONT: &str = "宋体";
-const CHARSET: u8 = 134;
-const DASH: &str = "—";
-const MAX_CELL_CHARS: usize = 32_000;
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
 
 pub const SHEET_RESULT: &str = "考核结果";
 
 /// `<city>工业经济运行实绩考核(<year>年).xlsx`, or `(<year>年1-M月)` for a review through a month.
 pub fn file_name(cfg: &Config, a: &Assessment) -> String {
-    let city: String = cfg
-        .city
-        .chars()
-        .map(|c| {
-            if c.is_control() || "/\\:*?\"<>|".contains(c) {
-                '_'
-            } else {
-                c
-            }
-        })
-        .take(100)
-        .collect();
+    let city = sheetfmt::file_stem(&cfg.city, 100);
     let when = if a.partial {
         a.through.label()
     } else {
         format!("{}年", a.year)
     };
-    format!("{}工业经济运行实绩考核({when}).xlsx", city.trim())
+    format!("{city}工业经济运行实绩考核({when}).xlsx")
 }
 
 /// The workbook as bytes.
@@ -47,18 +30,6 @@ pub fn build(cfg: &Config, a: &Assessment) -> Result<Vec<u8>> {
     let mut wb = book(cfg, a).map_err(|e| Error::output("assessment workbook", e))?;
     wb.save_to_buffer()
         .map_err(|e| Error::output("assessment workbook", e))
-}
-
-fn width(s: &str) -> usize {
-    s.lines().map(UnicodeWidthStr::width).max().unwrap_or(0)
-}
-
-fn clip(s: &str) -> String {
-    if s.chars().count() > MAX_CELL_CHARS {
-        s.chars().take(MAX_CELL_CHARS - 1).chain(['…']).collect()
-    } else {
-        s.to_string()
-    }
 }
 
 fn f64_of(d: Decimal) -> f64 {
@@ -82,102 +53,38 @@ struct Fmts {
 
 impl Fmts {
     fn new() -> Fmts {
-        let body = Format::new()
-            .set_font_name(BODY_FONT)
-            .set_font_charset(CHARSET)
-            .set_font_size(11)
-            .set_align(FormatAlign::VerticalCenter);
-        let cell = body.clone().set_border(FormatBorder::Thin);
+        let body = sheetfmt::body();
+        let cell = sheetfmt::cell();
         Fmts {
-            title: Format::new()
-                .set_font_name(TITLE_FONT)
-                .set_font_charset(CHARSET)
-                .set_font_size(18)
-                .set_align(FormatAlign::Center)
-                .set_align(FormatAlign::VerticalCenter),
+            title: sheetfmt::title(),
             left: body.clone().set_align(FormatAlign::Left),
             right: body.clone().set_align(FormatAlign::Right),
-            header: Format::new()
-                .set_font_name(TITLE_FONT)
-                .set_font_charset(CHARSET)
-                .set_font_size(11)
-                .set_border(FormatBorder::Thin)
-                .set_align(FormatAlign::Center)
-                .set_align(FormatAlign::VerticalCenter)
-                .set_text_wrap()
-                .set_background_color(0xD9E1F2),
+            header: sheetfmt::header(),
             text: cell.clone().set_align(FormatAlign::Center),
-            rank: cell
-                .clone()
-                .set_align(FormatAlign::Center)
-                .set_num_format("0"),
+            rank: sheetfmt::rank(),
             points: cell
                 .clone()
                 .set_align(FormatAlign::Right)
                 .set_num_format("0.00##"),
             score: cell
-                .clone()
                 .set_align(FormatAlign::Right)
                 .set_num_format("0.00")
                 .set_bold(),
-            pct: cell
-                .clone()
-                .set_align(FormatAlign::Right)
-                .set_num_format("0.0"),
-            amount: cell.set_align(FormatAlign::Right).set_num_format("#,##0.0"),
-            note: body
-                .clone()
-                .set_text_wrap()
-                .set_align(FormatAlign::Left)
-                .set_align(FormatAlign::Top),
-            warn: body
-                .set_text_wrap()
-                .set_align(FormatAlign::Left)
-                .set_align(FormatAlign::Top)
-                .set_font_color(0xC00000),
+            pct: sheetfmt::pct(),
+            amount: sheetfmt::amount(),
+            note: sheetfmt::note(),
+            warn: sheetfmt::note().set_font_color(0xC00000),
         }
     }
 }
 
-/// A worksheet being filled, measuring every column as it goes.
-struct Sheet {
-    ws: Worksheet,
-    widths: Vec<usize>,
+/// The assessment's cells on the shared sheet.
+trait Cells {
+    fn rank(&mut self, row: u32, col: u16, r: Option<u32>, f: &Fmts) -> Xr;
+    fn points(&mut self, row: u32, col: u16, d: Decimal, f: &Fmts) -> Xr;
 }
 
-type Xr<T = ()> = std::result::Result<T, XlsxError>;
-
-impl Sheet {
-    fn new(name: &str) -> Xr<Sheet> {
-        let mut ws = Worksheet::new();
-        ws.set_name(name)?;
-        Ok(Sheet {
-            ws,
-            widths: Vec::new(),
-        })
-    }
-
-    fn measure(&mut self, col: u16, w: usize) {
-        let c = col as usize;
-        if self.widths.len() <= c {
-            self.widths.resize(c + 1, 0);
-        }
-        self.widths[c] = self.widths[c].max(w);
-    }
-
-    fn string(&mut self, row: u32, col: u16, s: &str, fmt: &Format) -> Xr {
-        self.measure(col, width(s));
-        self.ws.write_string_with_format(row, col, clip(s), fmt)?;
-        Ok(())
-    }
-
-    /// A number; `shown` is how it prints, for the column width.
-    fn number(&mut self, row: u32, col: u16, v: f64, shown: &str, fmt: &Format) -> Xr {
-        self.measure(col, width(shown));
-        self.ws.write_number_with_format(row, col, v, fmt)?;
-        Ok(())
-    }
-
+impl Cells for Sheet {
     fn rank(&mut self, row: u32, col: u16, r: Option<u32>, f: &Fmts) -> Xr {
         match r {
             Some(r) => self.number(row, col, f64::from(r), &r.to_string(), &f.rank),
@@ -188,98 +95,17 @@ impl Sheet {
     fn points(&mut self, row: u32, col: u16, d: Decimal, f: &Fmts) -> Xr {
         self.number(row, col, f64_of(d), &format!("{:.2}", d), &f.points)
     }
-
-    fn merged(&mut self, r0: u32, c0: u16, r1: u32, c1: u16, s: &str, fmt: &Format) -> Xr {
-        if r0 == r1 && c0 == c1 {
-            self.ws.write_string_with_format(r0, c0, clip(s), fmt)?;
-        } else {
-            self.ws.merge_range(r0, c0, r1, c1, &clip(s), fmt)?;
-        }
-        Ok(())
-    }
-
-    fn apply_widths(&mut self, min: f64, max: f64) -> Xr<f64> {
-        let mut total = 0.0;
-        for (c, w) in self.widths.clone().into_iter().enumerate() {
-            let w = (w as f64 * 1.1 + 2.5).clamp(min, max);
-            self.ws.set_column_width(c as u16, w)?;
-            total += w;
-        }
-        Ok(total)
-    }
-
-    fn page_setup(&mut self, repeat_to: u32) -> Xr {
-        self.ws.set_landscape();
-        self.ws.set_paper_size(9);
-        self.ws.set_print_fit_to_pages(1, 0);
-        self.ws.set_print_center_horizontally(true);
-        self.ws.set_margins(0.6, 0.6, 0.75, 0.75, 0.3, 0.4);
-        self.ws.set_footer("&C&\"宋体,常规\"&11— &P —");
-        self.ws.set_repeat_rows(0, repeat_to)?;
-        Ok(())
-    }
-
-    /// Lines of text merged over `cols` columns, row heights following the wrapped text.
-    fn notes(
-        &mut self,
-        first_row: u32,
-        cols: u16,
-        total_width: f64,
-        lines: &[String],
-        fmt: &Format,
-    ) -> Xr<u32> {
-        let mut row = first_row;
-        for l in lines {
-            self.merged(row, 0, row, cols.saturating_sub(1), l, fmt)?;
-            let n = (width(l) as f64 * 1.1 / (total_width - 1.0).max(10.0))
-                .ceil()
-                .clamp(1.0, 100.0);
-            self.ws.set_row_height(row, 15.0 * n + 3.0)?;
-            row += 1;
-        }
-        Ok(row)
-    }
 }
+
+/// Points added to the height of a notes row.
+const NOTE_PAD: f64 = 3.0;
 
 /// Sheet names for the indicators: ≤ 31 characters, none of `[]:*?/\`, unique, not 考核结果.
 fn sheet_names(a: &Assessment) -> Vec<String> {
-    let mut used = vec![SHEET_RESULT.to_lowercase()];
-    let mut out = Vec::new();
-    for (i, ind) in a.indicators.iter().enumerate() {
-        let base: String = ind
-            .name
-            .chars()
-            .map(|c| {
-                if "[]:*?/\\".contains(c) || c.is_control() {
-                    '_'
-                } else {
-                    c
-                }
-            })
-            .collect::<String>()
-            .trim_matches('\'')
-            .chars()
-            .take(31)
-            .collect();
-        let mut name = if base.trim().is_empty() {
-            format!("指标{}", i + 1)
-        } else {
-            base
-        };
-        let mut k = 2;
-        while used.contains(&name.to_lowercase()) {
-            let suffix = format!("({k})");
-            name = name
-                .chars()
-                .take(31 - suffix.chars().count())
-                .collect::<String>()
-                + &suffix;
-            k += 1;
-        }
-        used.push(name.to_lowercase());
-        out.push(name);
-    }
-    out
+    sheetfmt::sheet_names(
+        a.indicators.iter().map(|i| i.name.as_str()),
+        &[SHEET_RESULT],
+    )
 }
 
 fn book(cfg: &Config, a: &Assessment) -> Xr<Workbook> {
@@ -313,23 +139,20 @@ fn result_sheet(cfg: &Config, a: &Assessment, f: &Fmts) -> Xr<Worksheet> {
     let c_periods = 4u16;
     let c_total = c_periods + np;
     let last_col = c_total + 2;
-    sh.merged(0, 0, 0, last_col, &title(cfg), &f.title)?;
-    sh.ws.set_row_height(0, 36)?;
-    let mid = last_col / 2;
-    sh.merged(1, 0, 1, mid, &subtitle(a), &f.left)?;
-    sh.merged(
-        1,
-        mid + 1,
-        1,
+    sh.heading(
         last_col,
-        &format!(
-            "计分办法:{}(满分{}分)",
-            a.scheme_label(),
-            super::plain(a.max_score())
-        ),
-        &f.right,
+        last_col / 2,
+        [
+            &title(cfg),
+            &subtitle(a),
+            &format!(
+                "计分办法:{}(满分{}分)",
+                a.scheme_label(),
+                super::plain(a.max_score())
+            ),
+        ],
+        [&f.title, &f.left, &f.right],
     )?;
-    sh.ws.set_row_height(1, 20)?;
     for (c, h) in [
         (0u16, "组别"),
         (1, "名次"),
@@ -403,20 +226,20 @@ fn result_sheet(cfg: &Config, a: &Assessment, f: &Fmts) -> Xr<Worksheet> {
         sh.measure(0, width(&g.name));
         sh.merged(first, 0, row - 1, 0, &g.name, &f.text)?;
     }
-    let total = sh.apply_widths(6.0, 40.0)?;
+    let total: f64 = sh.apply_widths(6.0, 40.0)?.iter().sum();
     let mut notes = method_lines(cfg, a);
     notes.push(format!(
         "各期得分为该期各指标得分之和(明细见各指标表);累计得分为各期得分之和;考核得分 = 累计得分 ÷ 期数。末期增速位次合计为{}各计分指标增速位次之和。",
         a.through.label()
     ));
-    let mut next = sh.notes(row + 1, last_col + 1, total, &notes, &f.note)?;
+    let mut next = sh.notes(row + 1, last_col + 1, total, &notes, &f.note, NOTE_PAD)?;
     if !a.warnings.is_empty() {
         let lines: Vec<String> = a.warnings.iter().map(|w| format!("提示:{w}")).collect();
-        next = sh.notes(next, last_col + 1, total, &lines, &f.warn)?;
+        next = sh.notes(next, last_col + 1, total, &lines, &f.warn, NOTE_PAD)?;
     }
     let _ = next;
     sh.ws.set_freeze_panes(4, 3)?;
-    sh.page_setup(3)?;
+    sh.page_setup(Some(3))?;
     sh.ws.set_active(true);
     Ok(sh.ws)
 }
@@ -501,34 +324,21 @@ fn indicator_sheet(a: &Assessment, i: usize, name: &str, f: &Fmts) -> Xr<Workshe
     let c_blocks = fixed.len() as u16;
     let c_total = c_blocks + np * blocks.len() as u16;
     let last_col = c_total;
-    sh.merged(
-        0,
-        0,
-        0,
+    let kind = if a.scheme == Scheme::Mixed {
+        "位次"
+    } else {
+        "增速位次"
+    };
+    sh.heading(
         last_col,
-        &format!(
-            "{}{}及得分",
-            ind.name,
-            if a.scheme == Scheme::Mixed {
-                "位次"
-            } else {
-                "增速位次"
-            }
-        ),
-        &f.title,
+        last_col / 2,
+        [
+            &format!("{}{kind}及得分", ind.name),
+            &subtitle(a),
+            &format!("权重{}分 · {}", super::plain(ind.weight), a.scheme_label()),
+        ],
+        [&f.title, &f.left, &f.right],
     )?;
-    sh.ws.set_row_height(0, 36)?;
-    let mid = last_col / 2;
-    sh.merged(1, 0, 1, mid, &subtitle(a), &f.left)?;
-    sh.merged(
-        1,
-        mid + 1,
-        1,
-        last_col,
-        &format!("权重{}分 · {}", super::plain(ind.weight), a.scheme_label()),
-        &f.right,
-    )?;
-    sh.ws.set_row_height(1, 20)?;
     for (c, h) in fixed.iter().enumerate() {
         sh.merged(2, c as u16, 3, c as u16, h, &f.header)?;
         sh.measure(c as u16, width(h).min(10));
@@ -588,13 +398,13 @@ fn indicator_sheet(a: &Assessment, i: usize, name: &str, f: &Fmts) -> Xr<Workshe
         sh.measure(0, width(&g.name));
         sh.merged(first, 0, row - 1, 0, &g.name, &f.text)?;
     }
-    let total = sh.apply_widths(6.0, 40.0)?;
+    let total: f64 = sh.apply_widths(6.0, 40.0)?.iter().sum();
     let note = vec![format!(
         "注:得分按“{}”工作表所列计分办法计算;“—”为该期无位次或无数值,“无记录”为该期历史记录中没有该单位,均得0分。",
         SHEET_RESULT
     )];
-    sh.notes(row + 1, last_col + 1, total, &note, &f.note)?;
+    sh.notes(row + 1, last_col + 1, total, &note, &f.note, NOTE_PAD)?;
     sh.ws.set_freeze_panes(4, 2)?;
-    sh.page_setup(3)?;
+    sh.page_setup(Some(3))?;
     Ok(sh.ws)
 }
