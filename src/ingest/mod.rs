@@ -112,7 +112,6 @@ fn progress_bar(files: usize) -> indicatif::ProgressBar {
     pb
 }
 
-/// Read one file; a panic inside a reader library becomes this file's error.
 thread_local! {
     static IN_READER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
@@ -128,6 +127,7 @@ pub fn install_panic_hook() {
     }));
 }
 
+/// Read one file; a panic inside a reader library becomes this file's error.
 fn read_file_guarded(cfg: &Config, period: Period, path: &Path) -> FileOutcome {
     let name = display_name(path);
     IN_READER.with(|r| r.set(true));
