@@ -2,6 +2,7 @@
 //! .xlsx, .xls and .ods, every variant real submissions come in, every error of the folder
 //! collected with its file, sheet and cell.
 
+mod cfb;
 mod grid;
 mod labels;
 mod sheet;
@@ -213,6 +214,11 @@ fn read_bytes(cfg: &Config, period: Period, path: &Path, bytes: Vec<u8>) -> File
     }
     let sha256 = hex(&Sha256::digest(&bytes));
     if let Err(msg) = check_zip(&bytes) {
+        return fail(msg);
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+        && let Err(msg) = cfb::check(&bytes)
+    {
         return fail(msg);
     }
     // OpenDocument packages start with a stored `mimetype` part; their raw bytes are kept for

@@ -271,3 +271,22 @@ fn fuzz_finding_reader_library_overflow_is_a_file_error() {
     assert!(out.contains("临颍县.xlsx!月报!D5: 不是数字"), "{out}");
     assert!(!out.contains("panicked"), "{out}");
 }
+
+/// Found by the fuzzer: an .xls whose sector chain loops made the reader library grow a buffer
+/// without end (24 GB before it was stopped). It is refused up front, in bounded time and memory.
+#[test]
+fn fuzz_finding_looping_xls_sector_chain_is_refused() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = month(t.path());
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/fuzz/xls-looping-sector-chain.xls"
+    ))
+    .unwrap();
+    std::fs::write(dir.join("汇总.xls"), bad).unwrap();
+    let (code, out, took) = check(t.path());
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("汇总.xls: 文件损坏 (damaged .xls"), "{out}");
+    assert!(took < Duration::from_secs(10), "{took:?}");
+}
