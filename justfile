@@ -29,3 +29,7 @@ preview period="2015-12":
     soffice --headless --convert-to pdf --outdir reports/preview "reports/{{period}}/"*.xlsx
     for f in reports/preview/*.pdf; do pdftoppm -png -r 70 "$f" "${f%.pdf}"; done
     ls reports/preview
+
+# issue 7 benchmark: national case (2,851 units) and city case against the calamine floor; see BENCHMARKS.md
+bench dir="/tmp/tongbao-bench":
+    bash bench/run.sh {{dir}}

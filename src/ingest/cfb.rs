@@ -15,8 +15,24 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
 }
 
-/// `Err` with a reason when the compound file's allocation tables are unusable.
+/// `Err` with a reason when the compound file's allocation tables are unusable, or when its
+/// workbook stream places a cell outside the window a submission can use (calamine would
+/// allocate the whole rectangle up to it when it opens the file).
 pub fn check(bytes: &[u8]) -> Result<(), String> {
+    let tables = tables(bytes)?;
+    if let Some(stream) = workbook_stream(bytes, &tables) {
+        check_cells(&stream)?;
+    }
+    Ok(())
+}
+
+struct Tables {
+    size: usize,
+    fat: Vec<u32>,
+    minifat: Vec<u32>,
+}
+
+fn tables(bytes: &[u8]) -> Result<Tables, String> {
     let damaged = |what: &str| Err(format!("文件损坏 (damaged .xls: {what})"));
     let shift = u16_at(bytes, 0x1E).unwrap_or(0);
     if !(7..=16).contains(&shift) {
@@ -76,6 +92,98 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
     }
     if !acyclic(&minifat) {
         return damaged("a mini-sector chain loops");
+    }
+    Ok(Tables { size, fat, minifat })
+}
+
+/// Follow a chain (now known to end) and concatenate its sectors, at most `limit` bytes.
+fn chain(
+    mut id: u32,
+    next: &[u32],
+    unit: usize,
+    data: impl Fn(u32) -> Option<Vec<u8>>,
+    limit: usize,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    while id <= MAX_REGULAR && out.len() < limit {
+        let Some(d) = data(id) else { break };
+        out.extend_from_slice(&d[..d.len().min(unit)]);
+        id = next.get(id as usize).copied().unwrap_or(END_OF_CHAIN);
+    }
+    out.truncate(limit);
+    out
+}
+
+/// The `Workbook` (or BIFF5 `Book`) stream, from the regular or the mini stream.
+fn workbook_stream(bytes: &[u8], t: &Tables) -> Option<Vec<u8>> {
+    let size = t.size;
+    let sector = |id: u32| -> Option<Vec<u8>> {
+        let start = (id as usize).checked_add(1)?.checked_mul(size)?;
+        bytes
+            .get(start..start.checked_add(size)?)
+            .map(<[u8]>::to_vec)
+    };
+    let dirs = chain(u32_at(bytes, 0x30)?, &t.fat, size, sector, bytes.len());
+    let cutoff = u32_at(bytes, 0x38).unwrap_or(4096) as usize;
+    let entry = |d: &[u8]| -> (String, u32, usize) {
+        let len = (u16_at(d, 64).unwrap_or(0) as usize).min(64);
+        let name: Vec<u16> = (0..len.saturating_sub(2) / 2)
+            .filter_map(|i| u16_at(d, 2 * i))
+            .collect();
+        (
+            String::from_utf16_lossy(&name),
+            u32_at(d, 116).unwrap_or(END_OF_CHAIN),
+            u32_at(d, 120).unwrap_or(0) as usize,
+        )
+    };
+    let root = dirs.get(0..128).map(entry)?;
+    let (_, start, len) = dirs
+        .chunks_exact(128)
+        .map(entry)
+        .find(|(n, _, _)| n == "Workbook" || n == "Book")?;
+    let len = len.min(bytes.len());
+    if len >= cutoff {
+        return Some(chain(start, &t.fat, size, sector, len));
+    }
+    let mini = chain(root.1, &t.fat, size, sector, bytes.len());
+    let mini_sector = |id: u32| -> Option<Vec<u8>> {
+        let start = (id as usize).checked_mul(64)?;
+        mini.get(start..start.checked_add(64)?).map(<[u8]>::to_vec)
+    };
+    Some(chain(start, &t.minifat, 64, mini_sector, len))
+}
+
+/// Rows and columns a cell record may use (the grid's window).
+const MAX_ROW: u16 = 20_000;
+const MAX_COL: u16 = 256;
+
+/// Walk the BIFF records; a cell beyond the window refuses the file.
+fn check_cells(s: &[u8]) -> Result<(), String> {
+    let mut pos = 0usize;
+    while pos + 4 <= s.len() {
+        let typ = u16_at(s, pos).unwrap_or(0);
+        let len = u16_at(s, pos + 2).unwrap_or(0) as usize;
+        let body = s.get(pos + 4..(pos + 4 + len).min(s.len())).unwrap_or(&[]);
+        // NUMBER, LABELSST, RK, BLANK, FORMULA, LABEL, BOOLERR, RSTRING, MULRK, MULBLANK
+        if matches!(
+            typ,
+            0x0203 | 0x00FD | 0x027E | 0x0201 | 0x0006 | 0x0204 | 0x0205 | 0x00D6 | 0x00BD | 0x00BE
+        ) && body.len() >= 4
+        {
+            let row = u16_at(body, 0).unwrap_or(0);
+            let mut col = u16_at(body, 2).unwrap_or(0);
+            if matches!(typ, 0x00BD | 0x00BE) && body.len() >= 6 {
+                col = col.max(u16_at(body, body.len() - 2).unwrap_or(0));
+            }
+            if row >= MAX_ROW || col >= MAX_COL {
+                return Err(format!(
+                    "工作表范围异常 (a cell at row {}, column {}; a submission fits in {MAX_ROW} rows and {MAX_COL} columns) — delete the stray cells and save again",
+                    row as u32 + 1,
+                    col as u32 + 1
+                ));
+            }
+        }
+        pos += 4 + len;
     }
     Ok(())
 }

@@ -290,3 +290,25 @@ fn fuzz_finding_looping_xls_sector_chain_is_refused() {
     assert!(out.contains("汇总.xls: 文件损坏 (damaged .xls"), "{out}");
     assert!(took < Duration::from_secs(10), "{took:?}");
 }
+
+/// Found by the fuzzer: an .xls cell record at column 25,856 made the reader library allocate
+/// the whole rectangle (54 GB) when opening the file. Refused before it is opened.
+#[test]
+fn fuzz_finding_xls_cell_far_outside_the_window_is_refused() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = month(t.path());
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/fuzz/xls-cell-at-column-25856.xls"
+    ))
+    .unwrap();
+    std::fs::write(dir.join("汇总.xls"), bad).unwrap();
+    let (code, out, took) = check(t.path());
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains("汇总.xls: 工作表范围异常 (a cell at row 65285, column 25856"),
+        "{out}"
+    );
+    assert!(took < Duration::from_secs(10), "{took:?}");
+}

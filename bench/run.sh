@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# The benchmark of issue 7 (`just bench`; results in BENCHMARKS.md).
+#
+#   bench/run.sh [WORK_DIR]        # default /tmp/tongbao-bench
+#
+# Builds the release binary and the examples once, generates the national case (2,851 units,
+# 335 groups, ≈ 23 MB of xlsx a month) and the city case (the 8 default units), then times in
+# the same run:
+#   - the floor (examples/floor.rs: calamine opens every file and sums its numbers), 1 and 2 threads;
+#   - `tongbao run --timings` on the same files with every default output (csv, bulletin,
+#     charts, history), after an untimed run of the month before so rank change is exercised;
+#   - `tongbao assess --year 2015` on the history just written;
+#   - the history at scale (examples/history_scale.rs: 10 years × 12 periods × 2,851 units)
+#     and `tongbao assess` on its last year;
+# reporting wall time, peak RSS (/usr/bin/time -v) and the ratio tongbao/floor.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+WORK=${1:-/tmp/tongbao-bench}
+REPS=${BENCH_REPS:-3}
+
+if [[ ! -x /usr/bin/time ]]; then
+    echo "bench: /usr/bin/time (GNU time) is missing; install it: apt-get install -y time" >&2
+    exit 1
+fi
+
+echo "== machine"
+echo "nproc: $(nproc)"
+lscpu | grep -E '^(Model name|Architecture|CPU\(s\)|Thread|Core|Socket|CPU max MHz|L2|L3)' || true
+grep -E 'MemTotal' /proc/meminfo || true
+rustc --version
+
+echo "== build (release)"
+cargo build --release --quiet --bin tongbao --example bench_gen --example floor --example history_scale
+BIN=target/release/tongbao
+EX=target/release/examples
+
+echo "== generate into $WORK"
+rm -rf "$WORK"
+mkdir -p "$WORK"
+"$EX/bench_gen" "$WORK/national" national
+"$EX/bench_gen" "$WORK/city" city
+du -sh "$WORK/national/data/2015-07" "$WORK/city/data/2015-07"
+
+# measure LABEL CMD...: best-of-$REPS wall time (ms) and the peak RSS (MB) of that run.
+# Appends "LABEL wall_ms rss_mb" to $WORK/results; the last run's stderr is in $WORK/LABEL.err.
+measure() {
+    local label=$1
+    shift
+    local best="" best_rss=""
+    for _ in $(seq "$REPS"); do
+        if [[ -n ${BEFORE:-} ]]; then eval "$BEFORE"; fi
+        /usr/bin/time -v -o "$WORK/$label.time" "$@" >"$WORK/$label.out" 2>"$WORK/$label.err"
+        local wall rss
+        wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; printf "%.0f", s*1000}' "$WORK/$label.time")
+        rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$WORK/$label.time")
+        if [[ -z $best || $wall -lt $best ]]; then
+            best=$wall
+            best_rss=$rss
+            cp "$WORK/$label.err" "$WORK/$label.best.err"
+        fi
+    done
+    printf '%-28s %8s ms %6s MB\n' "$label" "$best" "$best_rss" | tee -a "$WORK/results"
+}
+
+# The wall clock of /usr/bin/time has 10 ms resolution; the city case is timed with bash too.
+fine() {
+    local label=$1
+    shift
+    local best=""
+    for _ in $(seq 5); do
+        if [[ -n ${BEFORE:-} ]]; then eval "$BEFORE"; fi
+        local t0 t1 ms
+        t0=$(date +%s%N)
+        "$@" >/dev/null 2>&1
+        t1=$(date +%s%N)
+        ms=$(((t1 - t0) / 1000000))
+        if [[ -z $best || $ms -lt $best ]]; then best=$ms; fi
+    done
+    printf '%-28s %8s ms (best of 5, date +%%N)\n' "$label" "$best" | tee -a "$WORK/results"
+}
+
+: >"$WORK/results"
+for case in national city; do
+    C=$WORK/$case
+    CFG=()
+    if [[ $case == national ]]; then CFG=(--config "$C/config.toml"); fi
+    D=$C/data/2015-07
+    echo "== $case: $(find "$D" -name '*.xlsx' | wc -l) files"
+    # Warm the page cache so every program reads from memory.
+    cat "$D"/*.xlsx >/dev/null
+    BEFORE="" measure "$case.floor.1thread" "$EX/floor" "$D" --threads 1
+    BEFORE="" measure "$case.floor.2threads" "$EX/floor" "$D" --threads 2
+    # The history holds 2015-06 (rank change) and is reset to it before each timed run.
+    H=$C/history
+    rm -rf "$H" "$C/reports" "$C/history-06"
+    "$BIN" run "${CFG[@]}" --period 2015-06 --input "$C/data/2015-06" --out "$C/reports" \
+        --history "$H" >/dev/null 2>"$WORK/$case.2015-06.err"
+    cp -r "$H" "$C/history-06"
+    RESET="rm -rf '$H' '$C/reports/2015-07'; cp -r '$C/history-06' '$H'"
+    BEFORE=$RESET measure "$case.run" "$BIN" run "${CFG[@]}" --period 2015-07 --input "$D" \
+        --out "$C/reports" --history "$H" --timings
+    echo "   timings of the best run:"
+    grep -E '^ ' "$WORK/$case.run.best.err" | sed 's/^/   /'
+    BEFORE="" measure "$case.check" "$BIN" check "${CFG[@]}" --period 2015-07 --input "$D" --history "$H"
+    BEFORE="" measure "$case.assess" "$BIN" assess "${CFG[@]}" --year 2015 --history "$H" --out "$C/reports"
+    if [[ $case == city ]]; then
+        BEFORE=$RESET fine "$case.run.fine" "$BIN" run --period 2015-07 --input "$D" \
+            --out "$C/reports" --history "$H"
+    fi
+    ls "$C/reports/2015-07"
+    echo "   charts: $(find "$C/reports/2015-07/charts" -name '*.png' | wc -l) PNG"
+done
+
+echo "== history at scale"
+"$EX/history_scale" "$WORK/national/config.toml" "$WORK/history-scale" 10
+BEFORE="" measure "history.assess.2024" "$BIN" assess --config "$WORK/national/config.toml" \
+    --year 2024 --history "$WORK/history-scale" --out "$WORK/history-scale-reports"
+
+echo "== summary (best of $REPS; wall ms, peak RSS MB)"
+cat "$WORK/results"
+awk '
+    { wall[$1] = $2 }
+    END {
+        split("national city", cs, " ")
+        for (i = 1; i <= 2; i++) {
+            c = cs[i]
+            f1 = wall[c ".floor.1thread"]; f2 = wall[c ".floor.2threads"]; r = wall[c ".run"]
+            if (f2 > 0) printf "%s: tongbao run / floor(2 threads) = %.2f, / floor(1 thread) = %.2f\n", c, r / f2, r / f1
+        }
+    }' "$WORK/results"
