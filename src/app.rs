@@ -203,7 +203,7 @@ pub fn run_period(
         crate::charts::write(cfg, &prep.result, &year, &staging.dir)
     })?;
     let history_bytes = timings.time("history encode", || history::encode(&prep.result))?;
-    let written = staging.commit()?;
+    let written = timings.time("commit", || staging.commit())?;
     timings.time("history write", || {
         crate::output::write_atomic(&history::file_of(&args.history, period), &history_bytes)
     })?;
@@ -219,8 +219,19 @@ pub fn run_period(
         warnings.len(),
         dest.display()
     );
-    for f in &written {
+    // Thousands of chart files at national scale: name the folder, not every file.
+    let (charts, others): (Vec<&PathBuf>, Vec<&PathBuf>) = written
+        .iter()
+        .partition(|f| f.parent().is_some_and(|p| p.ends_with("charts")));
+    for f in &others {
         crate::say!("  {}", f.display());
+    }
+    if charts.len() > 48 {
+        crate::say!("  {} ({} PNG)", dest.join("charts").display(), charts.len());
+    } else {
+        for f in &charts {
+            crate::say!("  {}", f.display());
+        }
     }
     if args.timings {
         eprint!("{}", timings.report());

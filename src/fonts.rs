@@ -148,6 +148,32 @@ impl Texts {
 pub struct Painter {
     font: FontArc,
     em_to_scale: f32,
+    /// Distinguishes painters (fonts) in the per-thread glyph cache.
+    id: u64,
+}
+
+/// A glyph's coverage, rasterised once per thread at a quarter-pixel offset: thousands of
+/// charts draw the same few hundred glyphs, and outlining them again dominated chart time.
+struct CachedGlyph {
+    dx: i64,
+    dy: i64,
+    w: usize,
+    cov: Vec<u8>,
+}
+
+type GlyphKey = (u64, u16, u32, u8, u8);
+
+thread_local! {
+    static GLYPHS: std::cell::RefCell<std::collections::HashMap<GlyphKey, Option<std::rc::Rc<CachedGlyph>>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+static PAINTERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Integer pixel and quarter-pixel step of a coordinate.
+fn split_quarter(v: f32) -> (i64, u8) {
+    let q = (v * 4.0).round() as i64;
+    (q.div_euclid(4), q.rem_euclid(4) as u8)
 }
 
 impl Painter {
@@ -155,7 +181,50 @@ impl Painter {
         let upem = font.units_per_em().unwrap_or(1000.0);
         let h = font.height_unscaled();
         let em_to_scale = if upem > 0.0 && h > 0.0 { h / upem } else { 1.0 };
-        Painter { font, em_to_scale }
+        let id = PAINTERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Painter {
+            font,
+            em_to_scale,
+            id,
+        }
+    }
+
+    fn glyph(
+        &self,
+        id: ab_glyph::GlyphId,
+        scale: PxScale,
+        qx: u8,
+        qy: u8,
+    ) -> Option<std::rc::Rc<CachedGlyph>> {
+        let key = (self.id, id.0, scale.y.to_bits(), qx, qy);
+        GLYPHS.with(|cache| {
+            cache
+                .borrow_mut()
+                .entry(key)
+                .or_insert_with(|| {
+                    let g = id.with_scale_and_position(
+                        scale,
+                        point(f32::from(qx) / 4.0, f32::from(qy) / 4.0),
+                    );
+                    let og = self.font.outline_glyph(g)?;
+                    let bb = og.px_bounds();
+                    let (w, h) = (bb.width().max(0.0) as usize, bb.height().max(0.0) as usize);
+                    let mut cov = vec![0u8; w * h];
+                    og.draw(|gx, gy, c| {
+                        let (x, y) = (gx as usize, gy as usize);
+                        if x < w && y < h {
+                            cov[y * w + x] = (c.clamp(0.0, 1.0) * 255.0).round() as u8;
+                        }
+                    });
+                    Some(std::rc::Rc::new(CachedGlyph {
+                        dx: bb.min.x as i64,
+                        dy: bb.min.y as i64,
+                        w,
+                        cov,
+                    }))
+                })
+                .clone()
+        })
     }
 
     fn scale(&self, em: f32) -> PxScale {
@@ -249,24 +318,25 @@ impl Painter {
                 if let Some(p) = prev {
                     caret += f.kern(p, id);
                 }
-                let glyph = id.with_scale_and_position(scale, point(caret, baseline));
-                if let Some(og) = self.font.outline_glyph(glyph) {
-                    let bb = og.px_bounds();
-                    og.draw(|gx, gy, cov| {
-                        let (x, y) = (
-                            bb.min.x as i64 + i64::from(gx),
-                            bb.min.y as i64 + i64::from(gy),
-                        );
-                        if cov <= 0.0 || x < 0 || y < 0 || x >= i64::from(w) || y >= i64::from(h) {
-                            return;
+                let (ix, qx) = split_quarter(caret);
+                let (iy, qy) = split_quarter(baseline);
+                if let Some(gl) = self.glyph(id, scale, qx, qy) {
+                    for (k, &c) in gl.cov.iter().enumerate() {
+                        if c == 0 {
+                            continue;
                         }
-                        let a = cov.min(1.0);
+                        let x = ix + gl.dx + (k % gl.w) as i64;
+                        let y = iy + gl.dy + (k / gl.w) as i64;
+                        if x < 0 || y < 0 || x >= i64::from(w) || y >= i64::from(h) {
+                            continue;
+                        }
+                        let a = f32::from(c) / 255.0;
                         let i = (y as usize * w as usize + x as usize) * 3;
                         for (k, v) in [r, g, b].into_iter().enumerate() {
                             let old = f32::from(buf[i + k]);
                             buf[i + k] = (old + (f32::from(v) - old) * a).round() as u8;
                         }
-                    });
+                    }
                 }
                 caret += f.h_advance(id);
                 prev = Some(id);
