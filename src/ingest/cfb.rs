@@ -164,6 +164,32 @@ fn check_cells(s: &[u8]) -> Result<(), String> {
         let typ = u16_at(s, pos).unwrap_or(0);
         let len = u16_at(s, pos + 2).unwrap_or(0) as usize;
         let body = s.get(pos + 4..(pos + 4 + len).min(s.len())).unwrap_or(&[]);
+        // DIMENSIONS: the reader reserves rows × columns cells up front.
+        if typ == 0x0200 {
+            let (rf, rl, cf, cl) = match body.len() {
+                10 => (
+                    u16_at(body, 0).unwrap_or(0) as u64,
+                    u16_at(body, 2).unwrap_or(0) as u64,
+                    u16_at(body, 4).unwrap_or(0) as u64,
+                    u16_at(body, 6).unwrap_or(0) as u64,
+                ),
+                14 | 16 => (
+                    u32_at(body, 0).unwrap_or(0) as u64,
+                    u32_at(body, 4).unwrap_or(0) as u64,
+                    u16_at(body, 8).unwrap_or(0) as u64,
+                    u16_at(body, 10).unwrap_or(0) as u64,
+                ),
+                _ => (0, 0, 0, 0),
+            };
+            let cells = (rl.saturating_sub(rf) + 1).saturating_mul(cl.saturating_sub(cf) + 1);
+            if cells > u64::from(MAX_ROW) * u64::from(MAX_COL) {
+                return Err(format!(
+                    "工作表范围异常 (the sheet declares {} rows × {} columns; a submission fits in {MAX_ROW} rows and {MAX_COL} columns)",
+                    rl.saturating_sub(rf) + 1,
+                    cl.saturating_sub(cf) + 1
+                ));
+            }
+        }
         // NUMBER, LABELSST, RK, BLANK, FORMULA, LABEL, BOOLERR, RSTRING, MULRK, MULBLANK
         if matches!(
             typ,

@@ -312,3 +312,25 @@ fn fuzz_finding_xls_cell_far_outside_the_window_is_refused() {
     );
     assert!(took < Duration::from_secs(10), "{took:?}");
 }
+
+/// Found by the fuzzer: an .xls DIMENSIONS record declaring billions of cells made the reader
+/// library reserve 2 TB up front. Refused before it is opened.
+#[test]
+fn fuzz_finding_xls_absurd_dimensions_are_refused() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = month(t.path());
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/fuzz/xls-dimensions-2-terabytes.xls"
+    ))
+    .unwrap();
+    std::fs::write(dir.join("汇总.xls"), bad).unwrap();
+    let (code, out, took) = check(t.path());
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains("汇总.xls: 工作表范围异常 (the sheet declares"),
+        "{out}"
+    );
+    assert!(took < Duration::from_secs(10), "{took:?}");
+}
