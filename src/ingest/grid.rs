@@ -166,20 +166,6 @@ pub fn load<RS: std::io::Read + std::io::Seek>(
                     return Err(TOO_MANY_CELLS.into());
                 }
             }
-            drop(reader);
-            // Formula cells give their saved result above; one without a saved result would
-            // read as empty, i.e. "not reported" — find those and say so instead.
-            let mut reader = x.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
-            while let Some(f) = reader.next_cell_with_formula().map_err(|e| e.to_string())? {
-                let (r, c) = f.pos;
-                if let (Some(formula), DataRef::Empty) = (f.formula, &f.value)
-                    && r < MAX_ROWS
-                    && c < MAX_COLS
-                    && !grid.cells.contains_key(&(r, c))
-                {
-                    grid.cells.insert((r, c), Value::Formula(cut(&formula)));
-                }
-            }
         }
         calamine::Sheets::Ods(o) => {
             let range = o.worksheet_range(sheet).map_err(|e| e.to_string())?;
@@ -264,6 +250,31 @@ fn ods_percent_cells(raw: &[u8], sheet: &str) -> std::collections::HashSet<(u32,
         }
     }
     out
+}
+
+/// Formula cells without a saved result read as empty in the first pass, i.e. "not reported".
+/// This second pass (xlsx only; it costs another parse of the sheet, so the caller runs it only
+/// when an expected number is empty) marks them so that they are reported instead.
+pub fn mark_unsaved_formulas<RS: std::io::Read + std::io::Seek>(
+    wb: &mut calamine::Sheets<RS>,
+    sheet: &str,
+    grid: &mut Grid,
+) -> Result<(), String> {
+    let calamine::Sheets::Xlsx(x) = wb else {
+        return Ok(());
+    };
+    let mut reader = x.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
+    while let Some(f) = reader.next_cell_with_formula().map_err(|e| e.to_string())? {
+        let (r, c) = f.pos;
+        if let (Some(formula), DataRef::Empty) = (f.formula, &f.value)
+            && r < MAX_ROWS
+            && c < MAX_COLS
+            && !grid.cells.contains_key(&(r, c))
+        {
+            grid.cells.insert((r, c), Value::Formula(cut(&formula)));
+        }
+    }
+    Ok(())
 }
 
 /// A number format that shows a percent (`0.0%`), ignoring quoted literals.

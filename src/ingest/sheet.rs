@@ -73,6 +73,10 @@ pub(crate) fn read_workbook<RS: std::io::Read + std::io::Seek>(
             }
         };
         if let Some(layout) = find_layout(cfg, &grid) {
+            let mut grid = grid;
+            if has_empty_numbers(cfg, &grid, &layout) {
+                let _ = grid::mark_unsaved_formulas(wb, sheet, &mut grid);
+            }
             let mut r = SheetReader {
                 cfg,
                 period,
@@ -126,6 +130,52 @@ pub(crate) fn read_workbook<RS: std::io::Read + std::io::Seek>(
 }
 
 const MAX_SHEETS_SCANNED: usize = super::MAX_SHEETS;
+
+/// Whether a number the layout expects is empty: only then can a formula without a saved
+/// result hide there, and only then is the sheet parsed a second time to find one.
+fn has_empty_numbers(cfg: &Config, g: &Grid, layout: &Layout) -> bool {
+    let numeric = |k: &ColKind| {
+        matches!(
+            k,
+            ColKind::Month | ColKind::Value | ColKind::Base | ColKind::Growth
+        )
+    };
+    match layout {
+        Layout::Submission { header, cols } => {
+            let Some(name_col) = cols
+                .iter()
+                .find(|(_, k, _)| *k == ColKind::Name)
+                .map(|(c, _, _)| *c)
+            else {
+                return false;
+            };
+            g.rows().into_iter().filter(|r| r > header).any(|row| {
+                let Some(ind) = g
+                    .text(row, name_col)
+                    .and_then(|t| cfg.indicator_by_name(&clean_row_label(t)))
+                else {
+                    return false;
+                };
+                let provided = cfg.indicators[ind].growth == GrowthMode::Provided;
+                cols.iter().any(|(c, k, _)| {
+                    numeric(k) && (*k != ColKind::Growth || provided) && g.get(row, *c).is_none()
+                })
+            })
+        }
+        Layout::Consolidated {
+            header,
+            unit_col,
+            cols,
+        } => g
+            .rows()
+            .into_iter()
+            .filter(|r| *r > header + 1 && g.text(*r, *unit_col).is_some())
+            .any(|row| {
+                cols.iter()
+                    .any(|(c, _, k, _)| numeric(k) && g.get(row, *c).is_none())
+            }),
+    }
+}
 
 fn find_layout(cfg: &Config, g: &Grid) -> Option<Layout> {
     for row in g.rows().into_iter().take_while(|r| *r < HEADER_ROWS) {
