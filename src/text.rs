@@ -25,7 +25,7 @@ pub fn normalize(s: &str) -> String {
     s.chars()
         .map(halfwidth)
         .filter(|c| !c.is_whitespace() && !matches!(c, '\u{200B}' | '\u{FEFF}'))
-        .flat_map(char::to_lowercase)
+        .map(|c| c.to_ascii_lowercase())
         .collect()
 }
 
