@@ -3,7 +3,6 @@
 
 use crate::common::*;
 use rust_decimal::Decimal;
-use std::io::{Read, Write};
 use std::path::Path;
 use std::str::FromStr;
 use tongbao::Config;
@@ -11,31 +10,17 @@ use tongbao::ingest::{Options, ingest};
 
 /// Put a number into an empty styled cell of the first sheet, as a clerk typing it would.
 fn fill(path: &Path, values: &[(String, String)]) {
-    let bytes = std::fs::read(path).unwrap();
-    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..zin.len() {
-        let mut e = zin.by_index(i).unwrap();
-        let name = e.name().unwrap().to_string();
-        let mut data = Vec::new();
-        e.read_to_end(&mut data).unwrap();
-        if name == "xl/worksheets/sheet1.xml" {
-            let mut x = String::from_utf8(data).unwrap();
-            for (cell, v) in values {
-                let start = x
-                    .find(&format!("<c r=\"{cell}\" "))
-                    .unwrap_or_else(|| panic!("{cell}"));
-                let end = start + x[start..].find("/>").unwrap();
-                let attrs = x[start..end].to_string();
-                x.replace_range(start..end + 2, &format!("{attrs}><v>{v}</v></c>"));
-            }
-            data = x.into_bytes();
+    rewrite_part(path, "xl/worksheets/sheet1.xml", |mut x| {
+        for (cell, v) in values {
+            let start = x
+                .find(&format!("<c r=\"{cell}\" "))
+                .unwrap_or_else(|| panic!("{cell}"));
+            let end = start + x[start..].find("/>").unwrap();
+            let attrs = x[start..end].to_string();
+            x.replace_range(start..end + 2, &format!("{attrs}><v>{v}</v></c>"));
         }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(&data).unwrap();
-    }
-    std::fs::write(path, out.finish().unwrap().into_inner()).unwrap();
+        x
+    });
 }
 
 /// What each unit k fills: (cell, value) for rows 4..7, columns C..F.
