@@ -27,7 +27,7 @@ pub fn compute(
         .collect();
     let empty = Reading::default();
     let mut rows = Vec::with_capacity(cfg.indicators.len() * (cfg.units.len() + 1));
-    for (i, ind) in cfg.indicators.iter().enumerate() {
+    for i in 0..cfg.indicators.len() {
         let mut unit_rows = Vec::with_capacity(cfg.units.len());
         for (u, unit) in cfg.units.iter().enumerate() {
             let r = by_unit.get(&u).map(|rs| &rs[i]).unwrap_or(&empty);
@@ -50,7 +50,6 @@ pub fn compute(
                 _ => None,
             };
         }
-        let _ = ind;
         rows.push(city);
         rows.extend(unit_rows);
     }
@@ -58,7 +57,7 @@ pub fn compute(
         r.share = r.value.map(|_| Decimal::ONE_HUNDRED.round_dp(1));
     }
     rank(cfg, &mut rows, previous)?;
-    plausibility(cfg, ing, &rows, previous, &mut warnings);
+    plausibility(cfg, &by_unit, &rows, previous, &mut warnings);
     Ok(PeriodResult {
         period: ing.period,
         rows,
@@ -205,8 +204,7 @@ fn city_row(
         // Base-weighted mean of unit growths (可比价 growth cannot be summed).
         let mut num = Decimal::ZERO;
         let mut den = Decimal::ZERO;
-        for (u, readings) in by_unit {
-            let _ = u;
+        for readings in by_unit.values() {
             let r = &readings[i];
             if let (Some(b), Some(g)) = (val(&r.base), val(&r.growth)) {
                 num += b * round_half_up(g, 1);
@@ -399,16 +397,11 @@ fn polars_err(e: PolarsError) -> Error {
 /// Warnings of SPEC §6 that need the computed numbers.
 fn plausibility(
     cfg: &Config,
-    ing: &Ingested,
+    by_unit: &HashMap<usize, &Vec<Reading>>,
     rows: &[ResultRow],
     previous: Option<&PeriodResult>,
     w: &mut Vec<Diagnostic>,
 ) {
-    let by_unit: HashMap<usize, &Vec<Reading>> = ing
-        .submissions
-        .iter()
-        .map(|s| (s.unit, &s.readings))
-        .collect();
     let prev_rows: HashMap<(&str, &str), &ResultRow> = previous
         .map(|p| {
             p.rows
