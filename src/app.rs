@@ -137,24 +137,50 @@ fn prepare(
     })
 }
 
-#[derive(Default)]
-pub struct Timings(Vec<(&'static str, f64)>);
+/// Wall time per stage (`--timings`); stages that run side by side are marked.
+pub struct Timings {
+    start: Instant,
+    stages: Vec<(&'static str, f64, bool)>,
+}
+
+impl Default for Timings {
+    fn default() -> Timings {
+        Timings {
+            start: Instant::now(),
+            stages: Vec::new(),
+        }
+    }
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
+    let t = Instant::now();
+    let v = f();
+    (v, t.elapsed().as_secs_f64() * 1000.0)
+}
 
 impl Timings {
     pub fn time<T>(&mut self, stage: &'static str, f: impl FnOnce() -> T) -> T {
-        let t = Instant::now();
-        let v = f();
-        self.0.push((stage, t.elapsed().as_secs_f64() * 1000.0));
+        let (v, ms) = timed(f);
+        self.stages.push((stage, ms, false));
         v
     }
 
+    /// Record a stage timed elsewhere; `parallel` when it overlapped the stages around it.
+    pub fn record(&mut self, stage: &'static str, ms: f64, parallel: bool) {
+        self.stages.push((stage, ms, parallel));
+    }
+
     pub fn report(&self) -> String {
-        let total: f64 = self.0.iter().map(|(_, t)| t).sum();
         let mut s = String::from("timings (ms):\n");
-        for (k, t) in &self.0 {
-            s.push_str(&format!("  {k:<16}{t:>10.1}\n"));
+        for (k, t, par) in &self.stages {
+            let mark = if *par { " ∥" } else { "" };
+            s.push_str(&format!("  {:<18}{t:>10.1}\n", format!("{k}{mark}")));
         }
-        s.push_str(&format!("  {:<16}{total:>10.1}\n", "total"));
+        let wall = self.start.elapsed().as_secs_f64() * 1000.0;
+        s.push_str(&format!("  {:<18}{wall:>10.1}\n", "wall"));
+        if self.stages.iter().any(|(_, _, p)| *p) {
+            s.push_str("  (∥: ran at the same time as the other ∥ stages)\n");
+        }
         s
     }
 }
@@ -196,12 +222,15 @@ pub fn run_period(
             crate::csv::render(&prep.result).as_bytes(),
         )
     })?;
-    timings.time("workbook", || {
-        crate::bulletin::write(cfg, &prep.result, &prep.ingested, &year, &staging.dir)
-    })?;
-    timings.time("charts", || {
-        crate::charts::write(cfg, &prep.result, &year, &staging.dir)
-    })?;
+    // The workbook is written mostly on one thread: the charts use the other core meanwhile.
+    let ((workbook, wb_ms), (charts, ch_ms)) = rayon::join(
+        || timed(|| crate::bulletin::write(cfg, &prep.result, &prep.ingested, &year, &staging.dir)),
+        || timed(|| crate::charts::write(cfg, &prep.result, &year, &staging.dir)),
+    );
+    timings.record("workbook", wb_ms, true);
+    timings.record("charts", ch_ms, true);
+    workbook?;
+    charts?;
     let history_bytes = timings.time("history encode", || history::encode(&prep.result))?;
     let written = timings.time("commit", || staging.commit())?;
     timings.time("history write", || {

@@ -41,6 +41,8 @@ pub fn write(
     let _ = history; // rank changes are already in `result`
     let path = dir.join(file_name(cfg, result));
     let mut wb = build(cfg, result, ingested).map_err(|e| Error::output("bulletin", e))?;
+    // Excel's own level: a third faster than the default 6, for a file ~10 % larger.
+    wb.set_zip_compression_level(3);
     wb.save(&path)
         .map_err(|e| Error::output(format!("bulletin {}", path.display()), e))?;
     Ok(path)
@@ -134,6 +136,8 @@ pub fn rank_change_label(c: Option<i32>) -> String {
     }
 }
 
+/// How a cell prints (the reference for [`width`]).
+#[cfg(test)]
 fn shown(cell: &Cell) -> String {
     match cell {
         Cell::Text(s) => s.clone(),
@@ -144,6 +148,7 @@ fn shown(cell: &Cell) -> String {
     }
 }
 
+#[cfg(test)]
 fn thousands(f: f64) -> String {
     let s = format!("{:.1}", f.abs());
     let (int, frac) = s.split_once('.').unwrap_or((&s, "0"));
@@ -224,30 +229,44 @@ trait Cells {
 
 impl Cells for Sheet {
     fn cell(&mut self, row: u32, col: u16, cell: &Cell, f: &Fmts, city: bool) -> sheetfmt::Xr {
+        let pick = |normal, emphasised| if city { emphasised } else { normal };
         match cell {
-            Cell::Text(s) => self.string(
-                row,
-                col,
-                s,
-                if city { &f.city_text } else { &f.text_center },
-            ),
-            Cell::Amount(v) => self.number(
-                row,
-                col,
-                *v,
-                &shown(cell),
-                if city { &f.city_amount } else { &f.amount },
-            ),
-            Cell::Pct(v) => self.number(
-                row,
-                col,
-                *v,
-                &shown(cell),
-                if city { &f.city_pct } else { &f.pct },
-            ),
-            Cell::Rank(r) => self.number(row, col, f64::from(*r), &shown(cell), &f.rank),
-            Cell::Points(v) => self.number(row, col, *v, &shown(cell), &f.points),
+            Cell::Text(s) => self.string(row, col, s, pick(&f.text_center, &f.city_text)),
+            Cell::Amount(v) => {
+                self.number_w(row, col, *v, width(cell), pick(&f.amount, &f.city_amount))
+            }
+            Cell::Pct(v) => self.number_w(row, col, *v, width(cell), pick(&f.pct, &f.city_pct)),
+            Cell::Rank(r) => self.number_w(row, col, f64::from(*r), width(cell), &f.rank),
+            Cell::Points(v) => self.number_w(row, col, *v, width(cell), &f.points),
         }
+    }
+}
+
+/// Digits of `n` (at least 1).
+fn digits(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+/// Printed width of a cell (what [`shown`] would give), without formatting it: the workbook
+/// has hundreds of thousands of cells at national scale.
+fn width(cell: &Cell) -> usize {
+    // Integer part of |v| at one decimal, and whether a minus sign prints.
+    let one_decimal = |v: f64| -> (usize, usize) {
+        let tenths = (v.abs() * 10.0).round().min(1e18) as u64;
+        (digits(tenths / 10), usize::from(v < 0.0))
+    };
+    match cell {
+        Cell::Text(s) => display_width(s),
+        Cell::Amount(v) => {
+            let (d, neg) = one_decimal(*v);
+            d + (d - 1) / 3 + 2 + neg
+        }
+        Cell::Pct(v) => {
+            let (d, neg) = one_decimal(*v);
+            d + 2 + neg
+        }
+        Cell::Rank(r) => digits(u64::from(*r)),
+        Cell::Points(v) => one_decimal(*v).0 + 3,
     }
 }
 
@@ -1231,6 +1250,31 @@ negative_allowed = true
             Some(Data::Float(f)) => *f,
             Some(Data::Int(i)) => *i as f64,
             other => panic!("({r},{c}) is not a number: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn widths_match_the_printed_text() {
+        let cells = [
+            Cell::Amount(0.0),
+            Cell::Amount(-0.04),
+            Cell::Amount(-1.25),
+            Cell::Amount(999.94),
+            Cell::Amount(1000.0),
+            Cell::Amount(-1_234_567.8),
+            Cell::Amount(123_456_789_012.3),
+            Cell::Pct(0.0),
+            Cell::Pct(-12.3),
+            Cell::Pct(1234.5),
+            Cell::Rank(1),
+            Cell::Rank(2851),
+            Cell::Points(0.0),
+            Cell::Points(-3.2),
+            Cell::Points(15.0),
+            Cell::Text("经济技术开发区".into()),
+        ];
+        for c in &cells {
+            assert_eq!(width(c), display_width(&shown(c)), "{}", shown(c));
         }
     }
 

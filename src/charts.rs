@@ -17,15 +17,16 @@
 //! bearings), from the font of [`crate::fonts`]. Every character is checked against the font
 //! before anything is drawn. [`write_pictures`] also draws the assessment's charts.
 
+use crate::canvas::{Canvas, CanvasBackend};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::fonts::{self, Align, Painter, Texts};
 use crate::model::{PeriodResult, ResultRow, Status};
 use ab_glyph::FontArc;
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use rayon::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Above this many units, growth charts are written one file per group.
@@ -345,43 +346,32 @@ const LINE_COLOURS: [RGBColor; 10] = [
     RGBColor(0x17, 0xBE, 0xCF),
 ];
 
-pub(crate) type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
+pub(crate) use crate::canvas::Area;
 
 pub(crate) fn e2s<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
 fn render<P: Picture>(p: &P, painter: &Painter, path: &Path) -> Result<(), String> {
-    let (w, h) = p.size();
-    let buf = paint(p, painter)?;
-    write_png(path, &buf, w, h)
+    let bytes = paint(p, painter)?.png();
+    let mut file = std::fs::File::create(path).map_err(e2s)?;
+    file.write_all(&bytes).map_err(e2s)?;
+    crate::output::start_writeback(&file);
+    Ok(())
 }
 
-/// The picture as RGB pixels on white: shapes by plotters, then the text layer on top.
-fn paint<P: Picture>(p: &P, painter: &Painter) -> Result<Vec<u8>, String> {
+/// The picture on white: shapes by plotters, then the text layer on top.
+pub(crate) fn paint<P: Picture>(p: &P, painter: &Painter) -> Result<Canvas, String> {
     let (w, h) = p.size();
-    let mut buf = vec![255u8; w as usize * h as usize * 3];
+    let mut canvas = Canvas::new(w, h);
     let mut tx = Texts::default();
     {
-        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        let root = CanvasBackend(&mut canvas).into_drawing_area();
         p.draw(painter, &root, &mut tx)?;
         root.present().map_err(e2s)?;
     }
-    painter.rasterize(&tx, &mut buf, w, h);
-    Ok(buf)
-}
-
-/// PNG, fast deflate (the charts are mostly flat colour: small files anyway).
-fn write_png(path: &Path, buf: &[u8], w: u32, h: u32) -> Result<(), String> {
-    let file = std::fs::File::create(path).map_err(e2s)?;
-    let mut enc = png::Encoder::new(std::io::BufWriter::new(file), w, h);
-    enc.set_color(png::ColorType::Rgb);
-    enc.set_depth(png::BitDepth::Eight);
-    enc.set_compression(png::Compression::Fast);
-    enc.set_filter(png::FilterType::Sub);
-    let mut writer = enc.write_header().map_err(e2s)?;
-    writer.write_image_data(buf).map_err(e2s)?;
-    writer.finish().map_err(e2s)
+    painter.rasterize(&tx, &mut canvas);
+    Ok(canvas)
 }
 
 impl Picture for Job {
@@ -867,9 +857,12 @@ pub(crate) mod tests {
 
     /// Decode a PNG written by `write`.
     fn decode(path: &Path) -> (u32, u32, Vec<u8>) {
-        let dec = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+        let mut dec =
+            png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+        dec.set_transformations(png::Transformations::EXPAND);
         let mut reader = dec.read_info().unwrap();
         let mut buf = vec![0; reader.output_buffer_size()];
+        assert_eq!(reader.info().color_type, png::ColorType::Indexed);
         let info = reader.next_frame(&mut buf).unwrap();
         assert_eq!(info.color_type, png::ColorType::Rgb);
         buf.truncate(info.buffer_size());

@@ -10,6 +10,8 @@ pub mod assess;
 #[cfg(feature = "pipeline")]
 pub mod bulletin;
 #[cfg(feature = "pipeline")]
+pub mod canvas;
+#[cfg(feature = "pipeline")]
 pub mod charts;
 #[cfg(feature = "pipeline")]
 pub mod compute;
@@ -26,6 +28,8 @@ pub mod model;
 #[cfg(feature = "pipeline")]
 pub mod output;
 pub mod period;
+#[cfg(feature = "pipeline")]
+pub mod pngenc;
 #[cfg(feature = "pipeline")]
 pub mod sheetfmt;
 #[cfg(feature = "pipeline")]

@@ -57,6 +57,22 @@ fn sync_files(dir: &Path, files: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// Ask the kernel to start writing `file` to disk now, without waiting: the final sync of the
+/// staging folder then finds most of a run's thousands of charts already written.
+pub fn start_writeback(file: &fs::File) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: `file` is an open descriptor for the duration of the call; the call only
+        // schedules I/O and its failure is harmless (the sync at commit still happens).
+        unsafe {
+            libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = file;
+}
+
 fn sync_dir(dir: &Path) {
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
@@ -95,31 +111,90 @@ impl Staging {
         })
     }
 
-    /// Move every staged file into the destination (files are synced first, then renamed one
-    /// by one; each destination file is either the old good one or the new complete one).
-    /// Returns the destination paths.
+    /// Move every staged file into the destination (files are synced first, then renamed;
+    /// each destination file is either the old good one or the new complete one). A staged
+    /// folder (`charts/`) replaces the destination's folder as a whole, in one atomic exchange
+    /// where the system has one (Linux `renameat2`): thousands of renames at national scale
+    /// become one, and charts of an earlier run of the period that this run no longer draws
+    /// do not linger. Returns the destination paths of the files.
     pub fn commit(mut self) -> Result<Vec<PathBuf>> {
         let mut files = Vec::new();
         collect_files(&self.dir, &mut files).map_err(|e| Error::io(&self.dir, e))?;
         files.sort();
         sync_files(&self.dir, &files)?;
-        let mut written = Vec::new();
-        for f in files {
-            let rel = f
-                .strip_prefix(&self.dir)
-                .expect("staged file is under the staging folder");
-            let to = self.dest.join(rel);
-            if let Some(p) = to.parent() {
-                fs::create_dir_all(p).map_err(|e| Error::io(p, e))?;
+        fs::create_dir_all(&self.dest).map_err(|e| Error::io(&self.dest, e))?;
+        let mut entries: Vec<fs::DirEntry> = fs::read_dir(&self.dir)
+            .and_then(|rd| rd.collect())
+            .map_err(|e| Error::io(&self.dir, e))?;
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let (from, to) = (e.path(), self.dest.join(e.file_name()));
+            let is_dir = e.file_type().map_err(|x| Error::io(&from, x))?.is_dir();
+            if is_dir && replace_dir(&from, &to).map_err(|x| Error::io(&to, x))? {
+                continue;
             }
-            fs::rename(&f, &to).map_err(|e| Error::io(&to, e))?;
-            written.push(to);
+            let mut inner = Vec::new();
+            if is_dir {
+                collect_files(&from, &mut inner).map_err(|x| Error::io(&from, x))?;
+                inner.sort();
+            } else {
+                inner.push(from);
+            }
+            for f in inner {
+                let to = self.dest.join(
+                    f.strip_prefix(&self.dir)
+                        .expect("staged file is under the staging folder"),
+                );
+                if let Some(p) = to.parent() {
+                    fs::create_dir_all(p).map_err(|e| Error::io(p, e))?;
+                }
+                fs::rename(&f, &to).map_err(|e| Error::io(&to, e))?;
+            }
         }
         sync_dir(&self.dest);
         self.committed = true;
         let _ = fs::remove_dir_all(&self.dir);
-        Ok(written)
+        Ok(files
+            .iter()
+            .map(|f| {
+                self.dest.join(
+                    f.strip_prefix(&self.dir)
+                        .expect("staged file is under the staging folder"),
+                )
+            })
+            .collect())
     }
+}
+
+/// Put the folder `from` in the place of `to` atomically: a plain rename when `to` does not
+/// exist, an exchange (the old folder then sits at `from`, removed with the staging folder)
+/// where the system offers one. `false`: neither was possible, move file by file.
+fn replace_dir(from: &Path, to: &Path) -> std::io::Result<bool> {
+    if !to.exists() {
+        fs::rename(from, to)?;
+        return Ok(true);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes()).ok();
+        if let (Some(a), Some(b)) = (c(from), c(to)) {
+            // SAFETY: both paths are valid NUL-terminated strings for the duration of the call.
+            let r = unsafe {
+                libc::renameat2(
+                    libc::AT_FDCWD,
+                    a.as_ptr(),
+                    libc::AT_FDCWD,
+                    b.as_ptr(),
+                    libc::RENAME_EXCHANGE,
+                )
+            };
+            if r == 0 {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
 }
 
 impl Drop for Staging {
@@ -159,4 +234,80 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stage(dest: &Path, files: &[(&str, &str)]) -> Staging {
+        let s = Staging::new(dest).unwrap();
+        for (rel, body) in files {
+            let p = s.dir.join(rel);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, body).unwrap();
+        }
+        s
+    }
+
+    #[test]
+    fn commit_moves_files_and_replaces_the_charts_folder_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("2015-07");
+        // First run: into an empty destination (the folder is renamed as a whole).
+        let first = stage(
+            &dest,
+            &[
+                ("a.csv", "1"),
+                ("charts/x.png", "x1"),
+                ("charts/y.png", "y1"),
+            ],
+        );
+        let mut got = first.commit().unwrap();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                dest.join("a.csv"),
+                dest.join("charts/x.png"),
+                dest.join("charts/y.png")
+            ]
+        );
+        // A user's own file beside the outputs stays; the second run's charts replace the
+        // first run's, and a chart it no longer draws (y) does not linger.
+        fs::write(dest.join("备注.txt"), "mine").unwrap();
+        let second = stage(
+            &dest,
+            &[
+                ("a.csv", "2"),
+                ("charts/x.png", "x2"),
+                ("charts/z.png", "z2"),
+            ],
+        );
+        let staging_dir = second.dir.clone();
+        let mut got = second.commit().unwrap();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                dest.join("a.csv"),
+                dest.join("charts/x.png"),
+                dest.join("charts/z.png")
+            ]
+        );
+        let read = |p: &str| fs::read_to_string(dest.join(p)).unwrap();
+        assert_eq!(
+            (read("a.csv"), read("charts/x.png"), read("charts/z.png")),
+            ("2".into(), "x2".into(), "z2".into())
+        );
+        assert_eq!(read("备注.txt"), "mine");
+        assert!(!dest.join("charts/y.png").exists());
+        assert!(!staging_dir.exists(), "staging folder removed");
+        let left: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(left, [std::ffi::OsString::from("2015-07")]);
+    }
 }
