@@ -12,10 +12,13 @@
 //! [`MAX_PANELS_PER_FILE`]) each group gets its own files, `<indicator>增速(<group>).png` and
 //! `<indicator>增速位次走势(<group>).png`, so that no image grows without bound.
 //!
-//! plotters draws the shapes (bars, lines, grid); every text is drawn with ab_glyph by
-//! [`fonts::Painter`], glyph by glyph at its own bounds (plotters' ab_glyph text ignores left
-//! bearings), from the font of [`crate::fonts`]. Every character is checked against the font
-//! before anything is drawn. [`write_pictures`] also draws the assessment's charts.
+//! plotters lays out the shapes (bars, lines, grid) on a palette [`Canvas`] (one byte per
+//! pixel; our backend fills spans and draws the anti-aliased lines and markers itself); every
+//! text is drawn with ab_glyph by [`fonts::Painter`], glyph by glyph at its own bounds
+//! (plotters' ab_glyph text ignores left bearings), from the font of [`crate::fonts`]; the
+//! PNG is written by [`crate::pngenc`]. Every character is checked against the font before
+//! anything is drawn. Charts are drawn in parallel, each file handed to the kernel's
+//! write-back as soon as it is written. [`write_pictures`] also draws the assessment's charts.
 
 use crate::canvas::{Canvas, CanvasBackend};
 use crate::config::Config;
