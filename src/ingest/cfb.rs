@@ -1,6 +1,9 @@
-//! A guard for OLE compound files (.xls) before calamine opens them: a sector chain that loops
-//! (a damaged or hostile file) makes calamine's chain reader grow without end. Every chain of
-//! the FAT and the MiniFAT must end; together they can never be longer than the file.
+//! OLE compound files (.xls), read where calamine does not help:
+//! - a guard before calamine opens them: a sector chain that loops (a damaged or hostile file)
+//!   makes calamine's chain reader grow without end. Every chain of the FAT and the MiniFAT
+//!   must end; together they can never be longer than the file;
+//! - the cells shown as a percent ([`percent_cells`]): calamine gives the stored 0.092 of a
+//!   cell that shows 9.2% and exposes no number formats for .xls.
 
 #[cfg(test)]
 const FREE: u32 = 0xFFFF_FFFF;
@@ -212,6 +215,136 @@ fn check_cells(s: &[u8]) -> Result<(), String> {
         pos += 4 + len;
     }
     Ok(())
+}
+
+/// BIFF8 record types used below.
+const BOF: u16 = 0x0809;
+const EOF: u16 = 0x000A;
+const FORMAT: u16 = 0x041E;
+const XF: u16 = 0x00E0;
+const BOUNDSHEET: u16 = 0x0085;
+const NUMBER: u16 = 0x0203;
+const RK: u16 = 0x027E;
+const MULRK: u16 = 0x00BD;
+const FORMULA: u16 = 0x0006;
+
+/// The BIFF records of a stream from `pos`: (type, body).
+fn records(s: &[u8], mut pos: usize) -> impl Iterator<Item = (u16, &[u8])> {
+    std::iter::from_fn(move || {
+        let typ = u16_at(s, pos)?;
+        let len = u16_at(s, pos + 2)? as usize;
+        let body = s.get(pos + 4..(pos + 4 + len).min(s.len()))?;
+        pos += 4 + len;
+        Some((typ, body))
+    })
+}
+
+/// A BIFF8 unicode string at `at` with a length of `len_bytes` (1 or 2) bytes; None when cut.
+fn biff8_string(b: &[u8], at: usize, len_bytes: usize) -> Option<String> {
+    let cch = if len_bytes == 1 {
+        usize::from(*b.get(at)?)
+    } else {
+        usize::from(u16_at(b, at)?)
+    };
+    let flags = *b.get(at + len_bytes)?;
+    let mut p = at + len_bytes + 1;
+    if flags & 0x08 != 0 {
+        p += 2; // rich text runs count
+    }
+    if flags & 0x04 != 0 {
+        p += 4; // extended data size
+    }
+    if flags & 0x01 != 0 {
+        let units: Vec<u16> = (0..cch)
+            .map(|i| u16_at(b, p + 2 * i))
+            .collect::<Option<_>>()?;
+        Some(String::from_utf16_lossy(&units))
+    } else {
+        Some(b.get(p..p + cch)?.iter().map(|&c| char::from(c)).collect())
+    }
+}
+
+/// Cells (zero-based row, column) of the sheet `sheet` whose number format shows a percent
+/// (`is_percent` on the format code; the built-in formats 9 `0%` and 10 `0.00%` are
+/// percents). Empty for anything but a readable BIFF8 workbook: such a file keeps the old
+/// reading (the stored fraction) rather than fail.
+pub fn percent_cells(
+    bytes: &[u8],
+    sheet: &str,
+    is_percent: impl Fn(&str) -> bool,
+) -> std::collections::HashSet<(u32, u32)> {
+    let mut out = std::collections::HashSet::new();
+    let Ok(tables) = tables(bytes) else {
+        return out;
+    };
+    let Some(stream) = workbook_stream(bytes, &tables) else {
+        return out;
+    };
+    // Globals: formats, cell styles (XF, in order), sheet positions.
+    let mut first = true;
+    let mut custom: std::collections::HashMap<u16, bool> = std::collections::HashMap::new();
+    let mut xf_formats: Vec<u16> = Vec::new();
+    let mut sheet_at = None;
+    for (typ, body) in records(&stream, 0) {
+        if first {
+            // BIFF8 only (version 0x0600).
+            if typ != BOF || u16_at(body, 0) != Some(0x0600) {
+                return out;
+            }
+            first = false;
+            continue;
+        }
+        match typ {
+            EOF => break,
+            FORMAT => {
+                if let (Some(id), Some(code)) = (u16_at(body, 0), biff8_string(body, 2, 2)) {
+                    custom.insert(id, is_percent(&code));
+                }
+            }
+            XF => xf_formats.push(u16_at(body, 2).unwrap_or(0)),
+            BOUNDSHEET => {
+                if biff8_string(body, 6, 1).as_deref() == Some(sheet) {
+                    sheet_at = u32_at(body, 0).map(|p| p as usize);
+                }
+            }
+            _ => {}
+        }
+    }
+    let percent_xf: Vec<bool> = xf_formats
+        .iter()
+        .map(|f| custom.get(f).copied().unwrap_or(matches!(f, 9 | 10)))
+        .collect();
+    if !percent_xf.contains(&true) {
+        return out;
+    }
+    let Some(at) = sheet_at else { return out };
+    let is_pct =
+        |xf: Option<u16>| xf.is_some_and(|x| percent_xf.get(usize::from(x)) == Some(&true));
+    for (n, (typ, body)) in records(&stream, at).enumerate() {
+        if n > 0 && (typ == EOF || typ == BOF) {
+            break;
+        }
+        let (row, col) = (u16_at(body, 0), u16_at(body, 2));
+        let (Some(row), Some(col)) = (row, col) else {
+            continue;
+        };
+        match typ {
+            NUMBER | RK | FORMULA if is_pct(u16_at(body, 4)) => {
+                out.insert((u32::from(row), u32::from(col)));
+            }
+            MULRK => {
+                // rw, colFirst, (ixfe, rk) × n, colLast
+                let n = body.len().saturating_sub(6) / 6;
+                for k in 0..n {
+                    if is_pct(u16_at(body, 4 + 6 * k)) {
+                        out.insert((u32::from(row), u32::from(col) + k as u32));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Every chain of `next` ends: the table as a graph has no cycle (iterative colouring).

@@ -137,7 +137,8 @@ pub const TOO_MANY_CELLS: &str = "too many cells";
 
 /// Load a sheet, streaming for xlsx (bounded memory whatever the used range claims) and through
 /// calamine's range for xls/ods (their size is bounded by the file-size check before).
-/// `raw` is the file's bytes, used for what calamine does not expose (ods percent cells).
+/// `raw` is the file's bytes, used for what calamine does not expose (xls and ods percent
+/// cells).
 pub fn load<RS: std::io::Read + std::io::Seek>(
     wb: &mut calamine::Sheets<RS>,
     sheet: &str,
@@ -170,6 +171,21 @@ pub fn load<RS: std::io::Read + std::io::Seek>(
         calamine::Sheets::Ods(o) => {
             let range = o.worksheet_range(sheet).map_err(|e| e.to_string())?;
             let percent = ods_percent_cells(raw, sheet);
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            for (r, c, v) in range.used_cells() {
+                let (r, c) = (r0 + r as u32, c0 + c as u32);
+                let mut v = from_data(v);
+                if let Some(Value::Number { percent_format, .. }) = &mut v {
+                    *percent_format = percent.contains(&(r, c));
+                }
+                if !grid.insert(r, c, v) {
+                    return Err(TOO_MANY_CELLS.into());
+                }
+            }
+        }
+        calamine::Sheets::Xls(x) => {
+            let range = x.worksheet_range(sheet).map_err(|e| e.to_string())?;
+            let percent = super::cfb::percent_cells(raw, sheet, is_percent_format);
             let (r0, c0) = range.start().unwrap_or((0, 0));
             for (r, c, v) in range.used_cells() {
                 let (r, c) = (r0 + r as u32, c0 + c as u32);

@@ -221,13 +221,14 @@ fn read_bytes(cfg: &Config, period: Period, path: &Path, bytes: Vec<u8>) -> File
     {
         return fail(msg);
     }
-    // OpenDocument packages start with a stored `mimetype` part; their raw bytes are kept for
-    // what calamine does not expose (percent-typed cells).
-    let raw = if bytes.get(30..38) == Some(b"mimetype") {
-        bytes.clone()
-    } else {
-        Vec::new()
-    };
+    // OpenDocument packages (a stored `mimetype` part first) and compound files (.xls) keep
+    // their raw bytes for what calamine does not expose (cells shown as a percent).
+    let raw =
+        if bytes.get(30..38) == Some(b"mimetype") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+            bytes.clone()
+        } else {
+            Vec::new()
+        };
     let cursor = std::io::Cursor::new(bytes);
     let mut wb = match open_by_content(path, cursor) {
         Ok(wb) => wb,

@@ -520,3 +520,42 @@ fn a_header_without_its_name_label_is_still_found() {
         (Some(d("15000")), Some(d("13810")), None)
     );
 }
+
+/// An .xls whose growth cells hold fractions shown as percents (`0.107` shown as `10.7%`),
+/// as LibreOffice saved `data/2015-12/2015-12召陵区.xlsx` in the Excel 97 format (kept in
+/// tests/fixtures/xls/): read as the percents shown, exactly as the .xlsx it came from.
+#[test]
+fn xls_percent_formatted_cells_mean_the_percent_shown() {
+    let period: Period = "2015-12".parse().unwrap();
+    let read_one = |file: &str, bytes: Vec<u8>| {
+        let t = tempfile::tempdir().unwrap();
+        std::fs::write(t.path().join(file), bytes).unwrap();
+        let opts = Options {
+            allow_missing: true,
+        };
+        ingest(&Config::default_city(), period, t.path(), &opts).unwrap()
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let xls = read_one(
+        "2015-12召陵区.xls",
+        std::fs::read(root.join("tests/fixtures/xls/2015-12召陵区.xls")).unwrap(),
+    );
+    let xlsx = read_one(
+        "2015-12召陵区.xlsx",
+        std::fs::read(root.join("data/2015-12/2015-12召陵区.xlsx")).unwrap(),
+    );
+    assert_eq!(
+        triple(&xls, 4, 0),
+        (Some(d("254152.8")), Some(d("230909.2")), Some(d("10.7")))
+    );
+    for ind in 0..4 {
+        assert_eq!(
+            triple(&xls, 4, ind),
+            triple(&xlsx, 4, ind),
+            "indicator {ind}"
+        );
+    }
+    // The only warning is that the other seven units sent nothing.
+    assert_eq!(xls.warnings.len(), 1, "{:?}", xls.warnings);
+    assert!(xls.warnings[0].message.contains("缺少 7 个单位"));
+}
