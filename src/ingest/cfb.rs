@@ -302,10 +302,8 @@ pub fn percent_cells(
                 }
             }
             XF => xf_formats.push(u16_at(body, 2).unwrap_or(0)),
-            BOUNDSHEET => {
-                if biff8_string(body, 6, 1).as_deref() == Some(sheet) {
-                    sheet_at = u32_at(body, 0).map(|p| p as usize);
-                }
+            BOUNDSHEET if biff8_string(body, 6, 1).as_deref() == Some(sheet) => {
+                sheet_at = u32_at(body, 0).map(|p| p as usize);
             }
             _ => {}
         }
