@@ -17,8 +17,8 @@
 //! text is drawn with ab_glyph by [`fonts::Painter`], glyph by glyph at its own bounds
 //! (plotters' ab_glyph text ignores left bearings), from the font of [`crate::fonts`]; the
 //! PNG is written by [`crate::pngenc`]. Every character is checked against the font before
-//! anything is drawn. Charts are drawn in parallel, each file handed to the kernel's
-//! write-back as soon as it is written. [`write_pictures`] also draws the assessment's charts.
+//! anything is drawn. Charts are drawn in parallel. [`write_pictures`] also draws the
+//! assessment's charts.
 
 use crate::canvas::{Canvas, CanvasBackend};
 use crate::config::Config;
@@ -29,7 +29,6 @@ use ab_glyph::FontArc;
 use plotters::prelude::*;
 use rayon::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Above this many units, growth charts are written one file per group.
@@ -356,11 +355,7 @@ pub(crate) fn e2s<E: std::fmt::Display>(e: E) -> String {
 }
 
 fn render<P: Picture>(p: &P, painter: &Painter, path: &Path) -> Result<(), String> {
-    let bytes = paint(p, painter)?.png();
-    let mut file = std::fs::File::create(path).map_err(e2s)?;
-    file.write_all(&bytes).map_err(e2s)?;
-    crate::output::start_writeback(&file);
-    Ok(())
+    std::fs::write(path, paint(p, painter)?.png()).map_err(e2s)
 }
 
 /// The picture on white: shapes by plotters, then the text layer on top.

@@ -57,22 +57,6 @@ fn sync_files(dir: &Path, files: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
-/// Ask the kernel to start writing `file` to disk now, without waiting: the final sync of the
-/// staging folder then finds most of a run's thousands of charts already written.
-pub fn start_writeback(file: &fs::File) {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        // SAFETY: `file` is an open descriptor for the duration of the call; the call only
-        // schedules I/O and its failure is harmless (the sync at commit still happens).
-        unsafe {
-            libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE);
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = file;
-}
-
 fn sync_dir(dir: &Path) {
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
