@@ -747,6 +747,9 @@ fn chart_sheet(
 ) -> std::result::Result<Worksheet, XlsxError> {
     let mut sh = Sheet::new(SHEET_CHARTS)?;
     let n = cfg.indicators.len();
+    // With ranking groups, the category axis has two levels (组别 under the units' names), so
+    // that the chart shows which bars are ranked together, as the PNGs do.
+    let lead = u16::from(groups.len() > 1);
     let units: Vec<(&str, &str)> = groups
         .iter()
         .flat_map(|(g, us)| us.iter().map(move |u| (g.as_str(), u.as_str())))
@@ -765,37 +768,52 @@ fn chart_sheet(
         &f.title,
     )?;
     sh.ws.set_row_height(0, 36)?;
-    let chart_rows = 17u32; // 17 × 20 px ≥ 320 px chart + gap
+    // Taller with a group level under the unit names, which takes its own band of the chart.
+    let chart_h = if lead == 1 { 380 } else { 320 };
+    let chart_rows = chart_h / 20 + 1; // rows of 20 px: the chart and a gap
     let chart_block_rows = (n as u32).div_ceil(2) * chart_rows;
     let data_top = 2 + chart_block_rows + 1;
     sh.ws
         .write_string_with_format(data_top, 0, "图表数据", &f.section)?;
     for (i, ind) in cfg.indicators.iter().enumerate() {
-        let c0 = (i as u16) * 4;
+        let c0 = (i as u16) * (4 + lead);
+        let cu = c0 + lead;
         let hr = data_top + 1;
         sh.ws
             .write_string_with_format(hr, c0, clip(&ind.name), &f.section)?;
+        if lead == 1 {
+            sh.ws
+                .write_string_with_format(hr + 1, c0, "组别", &f.header)?;
+        }
         sh.ws
-            .write_string_with_format(hr + 1, c0, "单位", &f.header)?;
+            .write_string_with_format(hr + 1, cu, "单位", &f.header)?;
         sh.ws
-            .write_string_with_format(hr + 1, c0 + 1, "同比增长%", &f.header)?;
+            .write_string_with_format(hr + 1, cu + 1, "同比增长%", &f.header)?;
         sh.ws
-            .write_string_with_format(hr + 1, c0 + 2, "全市", &f.header)?;
+            .write_string_with_format(hr + 1, cu + 2, "全市", &f.header)?;
         let city_g = city_row(result, &ind.name).and_then(|r| r.growth);
-        for (k, (_, u)) in units.iter().enumerate() {
+        for (k, (g, u)) in units.iter().enumerate() {
             let r = hr + 2 + k as u32;
-            sh.ws.write_string_with_format(r, c0, clip(u), &f.text)?;
+            if lead == 1 {
+                // The group's name at its first unit only: Excel spans it over the blanks.
+                if k == 0 || units[k - 1].0 != *g {
+                    sh.ws.write_string_with_format(r, c0, clip(g), &f.text)?;
+                } else {
+                    sh.ws.write_blank(r, c0, &f.text)?;
+                }
+            }
+            sh.ws.write_string_with_format(r, cu, clip(u), &f.text)?;
             match index
                 .get(&(*u, ind.name.as_str()))
                 .and_then(|x| x.growth)
                 .and_then(|g| g.to_f64())
             {
-                Some(g) => sh.ws.write_number_with_format(r, c0 + 1, g, &f.pct)?,
-                None => sh.ws.write_blank(r, c0 + 1, &f.pct)?,
+                Some(g) => sh.ws.write_number_with_format(r, cu + 1, g, &f.pct)?,
+                None => sh.ws.write_blank(r, cu + 1, &f.pct)?,
             };
             match city_g.and_then(|g| g.to_f64()) {
-                Some(g) => sh.ws.write_number_with_format(r, c0 + 2, g, &f.pct)?,
-                None => sh.ws.write_blank(r, c0 + 2, &f.pct)?,
+                Some(g) => sh.ws.write_number_with_format(r, cu + 2, g, &f.pct)?,
+                None => sh.ws.write_blank(r, cu + 2, &f.pct)?,
             };
         }
         if units.is_empty() {
@@ -819,8 +837,8 @@ fn chart_sheet(
         chart
             .add_series()
             .set_name("同比增长%")
-            .set_categories((SHEET_CHARTS, r0, c0, r1, c0))
-            .set_values((SHEET_CHARTS, r0, c0 + 1, r1, c0 + 1))
+            .set_categories((SHEET_CHARTS, r0, c0, r1, cu))
+            .set_values((SHEET_CHARTS, r0, cu + 1, r1, cu + 1))
             .set_data_label(&label)
             .set_format(
                 ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(0x2F5597)),
@@ -829,8 +847,8 @@ fn chart_sheet(
         let mut line = Chart::new(ChartType::Line);
         line.add_series()
             .set_name("全市")
-            .set_categories((SHEET_CHARTS, r0, c0, r1, c0))
-            .set_values((SHEET_CHARTS, r0, c0 + 2, r1, c0 + 2))
+            .set_categories((SHEET_CHARTS, r0, c0, r1, cu))
+            .set_values((SHEET_CHARTS, r0, cu + 2, r1, cu + 2))
             .set_marker(ChartMarker::new().set_none())
             .set_format(
                 ChartFormat::new().set_line(
@@ -841,9 +859,12 @@ fn chart_sheet(
                 ),
             );
         chart.combine(&line);
+        // Horizontal unit names (CJK reads badly turned on its side), wrapped by the reader.
+        let mut x_font = chart_font(9.0, false);
+        x_font.set_rotation(0);
         chart
             .x_axis()
-            .set_font(&chart_font(9.0, false))
+            .set_font(&x_font)
             .set_label_position(ChartAxisLabelPosition::Low);
         chart
             .y_axis()
@@ -853,7 +874,7 @@ fn chart_sheet(
             .legend()
             .set_position(ChartLegendPosition::Bottom)
             .set_font(&chart_font(9.0, false));
-        chart.set_width(540).set_height(320);
+        chart.set_width(540).set_height(chart_h);
         let (row, col) = (2 + (i as u32 / 2) * chart_rows, (i as u16 % 2) * 8);
         sh.ws.insert_chart_with_offset(row, col, &chart, 4, 4)?;
     }
@@ -1250,6 +1271,45 @@ negative_allowed = true
             Some(Data::Float(f)) => *f,
             Some(Data::Int(i)) => *i as f64,
             other => panic!("({r},{c}) is not a number: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn native_charts_name_the_group_under_its_units() {
+        let (cfg, result, ingested, history) = sample();
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(&cfg, &result, &ingested, &history, dir.path()).unwrap();
+        let mut wb = open_workbook_auto(&path).unwrap();
+        let t = wb.worksheet_range(SHEET_CHARTS).unwrap();
+        let head = (0..=t.end().unwrap().0)
+            .find(|r| s(&t, *r, 0) == "组别")
+            .expect("chart data header");
+        // Columns: 组别, 单位, 同比增长%, 全市 per indicator; the group at its first unit only.
+        assert_eq!(
+            (1..4).map(|c| s(&t, head, c)).collect::<Vec<_>>(),
+            ["单位", "同比增长%", "全市"]
+        );
+        let rows: Vec<(String, String)> = (head + 1..head + 5)
+            .map(|r| (s(&t, r, 0), s(&t, r, 1)))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("县区".to_string(), "甲县".to_string()),
+                (String::new(), "乙县".into()),
+                (String::new(), "丙区".into()),
+                ("功能区".into(), "丁区".into()),
+            ]
+        );
+        assert_eq!(s(&t, head, 5), "组别", "second indicator's block");
+        // The chart's categories are the two columns, as a two-level axis.
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/charts/chart1.xml").unwrap(), &mut xml)
+            .unwrap();
+        assert!(xml.contains("<c:multiLvlStrRef>"), "{xml}");
+        for g in ["县区", "功能区", "甲县", "丁区"] {
+            assert!(xml.contains(&format!("<c:v>{g}</c:v>")), "{g}");
         }
     }
 
