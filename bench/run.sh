@@ -12,6 +12,7 @@
 #   - `tongbao assess --year 2015` on the history just written;
 #   - the history at scale (examples/history_scale.rs: 10 years × 12 periods × 2,851 units)
 #     and `tongbao assess` on its last year;
+# and checks the outputs of both cases with bench/verify.py (an independent recomputation);
 # reporting wall time, peak RSS (/usr/bin/time -v) and the ratio tongbao/floor.
 set -euo pipefail
 
@@ -110,6 +111,9 @@ for case in national city; do
     fi
     ls "$C/reports/2015-07"
     echo "   charts: $(find "$C/reports/2015-07/charts" -name '*.png' | wc -l) PNG"
+    # The outputs, recomputed independently (growth, ranks, rank change, scores, final ranks).
+    if [[ $case == national ]]; then VCFG=$C/config.toml; else VCFG=$WORK/city-config.toml; "$BIN" config >"$VCFG"; fi
+    python3 bench/verify.py "$VCFG" "$C/reports" 2015
 done
 
 echo "== history at scale"
