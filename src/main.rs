@@ -102,8 +102,9 @@ fn run_args(c: &Common, out: PathBuf, history: PathBuf, timings: bool) -> RunArg
     }
 }
 
-/// Reading thousands of workbooks allocates a string per cell and drawing thousands of charts a
-/// canvas each: mimalloc took a tenth off a national run against the system allocator.
+/// Reading thousands of workbooks allocates a string per cell: mimalloc (its v2; v3 kept
+/// touching fresh pages, a tenth of the run in the kernel zeroing them) reads a national month
+/// ~15 % faster than the system allocator.
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
