@@ -155,6 +155,52 @@ fn emit_match(bits: &mut Bits, table: &[(u32, u32)], mut n: usize) {
     }
 }
 
+/// Adler-32 of the filtered rows (a 0 byte, then the row), taken a row at a time: a row's own
+/// checksum (s = Σ bytes, t = Σ bytes weighted by their distance from the end) is computed
+/// once, and appending it is O(1): A += s, B += n·A + t. A row equal to the one above reuses
+/// the sums, so repeated rows cost nothing.
+#[derive(Default)]
+struct Adler {
+    a: u64,
+    b: u64,
+    started: bool,
+    /// (s, t, n) of the last row
+    last: (u64, u64, u64),
+}
+
+const MOD_ADLER: u64 = 65_521;
+
+impl Adler {
+    fn row(&mut self, row: &[u8], same_as_last: bool) {
+        if !self.started {
+            (self.a, self.b, self.started) = (1, 0, true);
+        }
+        if !same_as_last {
+            let mut one = simd_adler32::Adler32::new();
+            one.write(&[0]);
+            one.write(row);
+            let c = u64::from(one.finish());
+            let n = row.len() as u64 + 1;
+            // From A = 1 + s and B = n + t of the row alone.
+            let s = ((c & 0xFFFF) + MOD_ADLER - 1) % MOD_ADLER;
+            let t = ((c >> 16) + MOD_ADLER - n % MOD_ADLER) % MOD_ADLER;
+            self.last = (s, t, n);
+        }
+        let (s, t, n) = self.last;
+        self.b = (self.b + (n % MOD_ADLER) * self.a + t) % MOD_ADLER;
+        self.a = (self.a + s) % MOD_ADLER;
+    }
+
+    fn finish(&self) -> u32 {
+        let (a, b) = if self.started {
+            (self.a, self.b)
+        } else {
+            (1, 0)
+        };
+        ((b << 16) | a) as u32
+    }
+}
+
 /// zlib stream (one fixed-Huffman block) of the image's rows, each behind filter byte 0.
 /// Along a row: the stretch equal to the row above is one match at distance `w + 1`
 /// (found 8 bytes at a time), a run of one colour a match at distance 1, anything else a
@@ -180,11 +226,10 @@ fn zlib(px: &[u8], w: usize) -> Vec<u8> {
     };
     bits.out.extend_from_slice(&[0x78, 0x01]);
     bits.put(0b011, 3); // last block, fixed Huffman codes
-    let mut adler = simd_adler32::Adler32::new();
+    let mut adler = Adler::default();
     let mut prev: Option<&[u8]> = None;
     for row in px.chunks_exact(w) {
-        adler.write(&[0]);
-        adler.write(row);
+        adler.row(row, prev == Some(row));
         let above_row = prev.filter(|_| use_above);
         // A row equal to the one above, filter byte included: one copy of `stride` bytes.
         if stride >= 3 && above_row == Some(row) {
@@ -195,7 +240,10 @@ fn zlib(px: &[u8], w: usize) -> Vec<u8> {
         bits.put(c, n);
         let mut i = 0;
         while i < w {
-            if let Some(p) = above_row {
+            // One byte decides most positions of a text row: compare it before scanning.
+            if let Some(p) = above_row
+                && row[i] == p[i]
+            {
                 let eq = common(&row[i..], &p[i..]);
                 if eq >= 3 {
                     emit_match(&mut bits, &above, eq);
@@ -203,7 +251,7 @@ fn zlib(px: &[u8], w: usize) -> Vec<u8> {
                     continue;
                 }
             }
-            if i >= 1 {
+            if i >= 1 && row[i] == row[i - 1] {
                 let run = common(&row[i..], &row[i - 1..w - 1]);
                 if run >= 3 {
                     emit_match(&mut bits, &left, run);
@@ -267,8 +315,33 @@ mod tests {
         (info.width, info.height, buf)
     }
 
+    /// The IDAT chunk's data of a PNG written by [`encode`] (one IDAT).
+    fn idat(bytes: &[u8]) -> &[u8] {
+        let mut at = 8;
+        loop {
+            let len = u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+            if &bytes[at + 4..at + 8] == b"IDAT" {
+                return &bytes[at + 8..at + 8 + len];
+            }
+            at += 12 + len;
+        }
+    }
+
     fn check(w: u32, h: u32, pal: &[[u8; 3]], px: &[u8]) -> usize {
         let bytes = encode(w, h, pal, px);
+        // The decoder does not verify the zlib checksum: compare it with the whole stream's.
+        let raw: Vec<u8> = px
+            .chunks(w as usize)
+            .flat_map(|r| std::iter::once(0).chain(r.iter().copied()))
+            .collect();
+        let mut want = simd_adler32::Adler32::new();
+        want.write(&raw);
+        let z = idat(&bytes);
+        assert_eq!(
+            z[z.len() - 4..],
+            want.finish().to_be_bytes(),
+            "{w}×{h}: Adler-32"
+        );
         let (dw, dh, rgb) = decode(&bytes);
         assert_eq!((dw, dh), (w, h));
         let want: Vec<u8> = px.iter().flat_map(|&i| pal[usize::from(i)]).collect();
