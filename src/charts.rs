@@ -592,7 +592,7 @@ fn draw_growth(g: &GrowthChart, ctx: &Painter, root: &Area, tx: &mut Texts) -> R
         tx.add(t, 13.0, pl - 8.0, *y as f32, Align::Right, GREY_T);
     }
     for (t, em, x, y, c) in &label_jobs {
-        tx.add(t, *em, *x, *y, Align::Center, *c);
+        tx.add_on_white(t, *em, *x, *y, Align::Center, *c);
     }
     if labels_on {
         let mut x = pl;

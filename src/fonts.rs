@@ -125,6 +125,8 @@ struct TextOp {
     y: f32,
     align: Align,
     colour: RGBColor,
+    /// Clear the text's box to white first (a label that a line may cross).
+    backdrop: bool,
 }
 
 /// Texts to draw over the shapes, collected while the shapes are drawn.
@@ -141,7 +143,25 @@ impl Texts {
             y,
             align,
             colour,
+            backdrop: false,
         });
+    }
+
+    /// Like [`Texts::add`], on a white box: a value label stays legible where the dashed city
+    /// line (or a grid line) passes through it.
+    pub fn add_on_white(
+        &mut self,
+        s: &str,
+        em: f32,
+        x: f32,
+        y: f32,
+        align: Align,
+        colour: RGBColor,
+    ) {
+        self.add(s, em, x, y, align, colour);
+        if let Some(op) = self.0.last_mut() {
+            op.backdrop = true;
+        }
     }
 }
 
@@ -344,6 +364,16 @@ impl Painter {
                 Align::Center => op.x - width / 2.0,
                 Align::Right => op.x - width,
             };
+            if op.backdrop {
+                let half = 0.55 * op.em;
+                canvas.fill(
+                    (caret - 2.0).floor() as i64,
+                    (op.y - half).floor() as i64,
+                    (caret + width + 2.0).ceil() as i64,
+                    (op.y + half).ceil() as i64,
+                    [255, 255, 255],
+                );
+            }
             // Centre the em box (CJK glyphs fill it) on y: baseline at y + 0.38 em.
             let baseline = op.y + 0.38 * op.em;
             let mut prev = None;
