@@ -471,6 +471,28 @@ mod tests {
     }
 
     #[test]
+    fn a_label_on_white_clears_its_box_and_nothing_else() {
+        let p = Painter::new(embedded().unwrap());
+        let (w, h) = (120u32, 40u32);
+        let mut canvas = Canvas::new(w, h);
+        canvas.fill(0, 0, 119, 39, [200, 0, 0]);
+        let mut tx = Texts::default();
+        tx.add_on_white("-5.4", 13.0, 60.0, 20.0, Align::Center, RGBColor(0, 0, 0));
+        p.rasterize(&tx, &mut canvas);
+        // Just left of the text, inside the box: white; outside the box: still red.
+        let half = p.width("-5.4", 13.0) / 2.0;
+        let inside = (60.0 - half - 1.0) as u32;
+        assert_eq!(canvas.rgb_at(inside, 20), [255, 255, 255]);
+        assert_eq!(canvas.rgb_at(inside, 20 - 9), [200, 0, 0]);
+        assert_eq!(canvas.rgb_at((60.0 - half - 5.0) as u32, 20), [200, 0, 0]);
+        // And the text is drawn on it.
+        let ink = (0..w * h)
+            .filter(|i| canvas.rgb_at(i % w, i / w)[0] < 100)
+            .count();
+        assert!(ink > 20, "{ink}");
+    }
+
+    #[test]
     fn configured_font_errors_are_clear() {
         let mut cfg = Config::default_city();
         cfg.font = Some("/nonexistent/x.ttf".into());
