@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 mkdir -p corpus/read_workbook
 i=0
-for f in ../data/*/*.xlsx ../../shared/examples/*.xlsx ../tests/fixtures/fuzz/*; do
+for f in ../data/*/*.xlsx ../../shared/examples/*.xlsx ../tests/fixtures/fuzz/* ../tests/fixtures/xls/*; do
   [ -f "$f" ] || continue
   cp "$f" "corpus/read_workbook/seed-$i"; i=$((i+1))
 done

@@ -24,9 +24,32 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
 pub fn check(bytes: &[u8]) -> Result<(), String> {
     let tables = tables(bytes)?;
     if let Some(stream) = workbook_stream(bytes, &tables) {
-        check_cells(&stream)?;
+        // Record by record from the start, and from where each sheet says it starts: calamine
+        // reads a sheet from its BOUNDSHEET offset, which a damaged file may point into the
+        // middle of a record (a DIMENSIONS record hidden that way made it reserve 602 TB).
+        check_cells(&stream, 0)?;
+        for at in sheet_offsets(&stream) {
+            check_cells(&stream, at)?;
+        }
     }
     Ok(())
+}
+
+/// Stream offsets of the sheets' BOF records, from the BOUNDSHEET records of the globals.
+fn sheet_offsets(stream: &[u8]) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (typ, body) in records(stream, 0) {
+        match typ {
+            EOF => break,
+            BOUNDSHEET => {
+                if let Some(at) = u32_at(body, 0) {
+                    out.push(at as usize);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 struct Tables {
@@ -127,25 +150,38 @@ fn workbook_stream(bytes: &[u8], t: &Tables) -> Option<Vec<u8>> {
             .map(<[u8]>::to_vec)
     };
     let dirs = chain(u32_at(bytes, 0x30)?, &t.fat, size, sector, bytes.len());
-    let cutoff = u32_at(bytes, 0x38).unwrap_or(4096) as usize;
+    // As calamine 0.38 reads a directory entry: the name up to its first NUL, the length as
+    // u32 (512-byte sectors) or u64, the stream found by name ignoring ASCII case, "Workbook"
+    // before "Book", and 4096 as the mini-stream cutoff whatever the header says — the guard
+    // must look at the very stream calamine will read.
     let entry = |d: &[u8]| -> (String, u32, usize) {
-        let len = (u16_at(d, 64).unwrap_or(0) as usize).min(64);
-        let name: Vec<u16> = (0..len.saturating_sub(2) / 2)
-            .filter_map(|i| u16_at(d, 2 * i))
+        let name: Vec<u16> = (0..32)
+            .map_while(|i| u16_at(d, 2 * i).filter(|&u| u != 0))
             .collect();
+        let len = if size == 512 {
+            u32_at(d, 120).map(|l| l as usize)
+        } else {
+            d.get(120..128)
+                .and_then(|b| b.try_into().ok())
+                .map(|b| usize::try_from(u64::from_le_bytes(b)).unwrap_or(usize::MAX))
+        };
         (
             String::from_utf16_lossy(&name),
             u32_at(d, 116).unwrap_or(END_OF_CHAIN),
-            u32_at(d, 120).unwrap_or(0) as usize,
+            len.unwrap_or(0),
         )
     };
     let root = dirs.get(0..128).map(entry)?;
-    let (_, start, len) = dirs
-        .chunks_exact(128)
-        .map(entry)
-        .find(|(n, _, _)| n == "Workbook" || n == "Book")?;
+    let entries: Vec<(String, u32, usize)> = dirs.chunks_exact(128).map(entry).collect();
+    let (_, start, len) = ["Workbook", "Book"].iter().find_map(|want| {
+        entries
+            .iter()
+            .find(|(n, _, _)| n.eq_ignore_ascii_case(want))
+            .cloned()
+    })?;
+    let regular = len >= 4096;
     let len = len.min(bytes.len());
-    if len >= cutoff {
+    if regular {
         return Some(chain(start, &t.fat, size, sector, len));
     }
     let mini = chain(root.1, &t.fat, size, sector, bytes.len());
@@ -160,37 +196,42 @@ fn workbook_stream(bytes: &[u8], t: &Tables) -> Option<Vec<u8>> {
 const MAX_ROW: u16 = 20_000;
 const MAX_COL: u16 = 256;
 
-/// Walk the BIFF records; a cell beyond the window refuses the file.
-fn check_cells(s: &[u8]) -> Result<(), String> {
-    let mut pos = 0usize;
-    while pos + 4 <= s.len() {
-        let typ = u16_at(s, pos).unwrap_or(0);
-        let len = u16_at(s, pos + 2).unwrap_or(0) as usize;
-        let body = s.get(pos + 4..(pos + 4 + len).min(s.len())).unwrap_or(&[]);
-        // DIMENSIONS: the reader reserves rows × columns cells up front.
+/// Walk the BIFF records from `start`; a cell beyond the window, or a DIMENSIONS record that
+/// makes calamine reserve more than the window, refuses the file.
+fn check_cells(s: &[u8], start: usize) -> Result<(), String> {
+    for (typ, body) in records(s, start) {
+        // DIMENSIONS: the reader reserves rows × columns cells up front, computed as calamine
+        // 0.38 does (`parse_dimensions`, then `end - start + 1` in u32, wrapping in release).
         if typ == 0x0200 {
-            let (rf, rl, cf, cl) = match body.len() {
-                10 => (
-                    u16_at(body, 0).unwrap_or(0) as u64,
-                    u16_at(body, 2).unwrap_or(0) as u64,
-                    u16_at(body, 4).unwrap_or(0) as u64,
-                    u16_at(body, 6).unwrap_or(0) as u64,
-                ),
-                14 | 16 => (
-                    u32_at(body, 0).unwrap_or(0) as u64,
-                    u32_at(body, 4).unwrap_or(0) as u64,
-                    u16_at(body, 8).unwrap_or(0) as u64,
-                    u16_at(body, 10).unwrap_or(0) as u64,
-                ),
-                _ => (0, 0, 0, 0),
+            let dims = match body.len() {
+                10 => Some((
+                    u32::from(u16_at(body, 0).unwrap_or(0)),
+                    u32::from(u16_at(body, 2).unwrap_or(0)),
+                    u32::from(u16_at(body, 4).unwrap_or(0)),
+                    u32::from(u16_at(body, 6).unwrap_or(0)),
+                )),
+                14 | 16 => Some((
+                    u32_at(body, 0).unwrap_or(0),
+                    u32_at(body, 4).unwrap_or(0),
+                    u32::from(u16_at(body, 8).unwrap_or(0)),
+                    u32::from(u16_at(body, 10).unwrap_or(0)),
+                )),
+                _ => None,
             };
-            let cells = (rl.saturating_sub(rf) + 1).saturating_mul(cl.saturating_sub(cf) + 1);
-            if cells > u64::from(MAX_ROW) * u64::from(MAX_COL) {
-                return Err(format!(
-                    "工作表范围异常 (the sheet declares {} rows × {} columns; a submission fits in {MAX_ROW} rows and {MAX_COL} columns)",
-                    rl.saturating_sub(rf) + 1,
-                    cl.saturating_sub(cf) + 1
-                ));
+            if let Some((rf, rl, cf, cl)) = dims {
+                let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
+                let (first, last) = if rl >= 1 && cl >= 1 {
+                    ((rf, cf), (rl - 1, cl - 1))
+                } else {
+                    ((rf, cf), (rf, cf))
+                };
+                let rows = u64::from(last.0.wrapping_sub(first.0).wrapping_add(1));
+                let cols = u64::from(last.1.wrapping_sub(first.1).wrapping_add(1));
+                if rows.saturating_mul(cols) > u64::from(MAX_ROW) * u64::from(MAX_COL) {
+                    return Err(format!(
+                        "工作表范围异常 (the sheet declares {rows} rows × {cols} columns; a submission fits in {MAX_ROW} rows and {MAX_COL} columns)"
+                    ));
+                }
             }
         }
         // NUMBER, LABELSST, RK, BLANK, FORMULA, LABEL, BOOLERR, RSTRING, MULRK, MULBLANK
@@ -212,7 +253,6 @@ fn check_cells(s: &[u8]) -> Result<(), String> {
                 ));
             }
         }
-        pos += 4 + len;
     }
     Ok(())
 }

@@ -294,3 +294,15 @@ fn fuzz_finding_xls_absurd_dimensions_are_refused() {
         "工作表范围异常 (the sheet declares",
     );
 }
+
+/// Found by the fuzzer: a sheet whose BOUNDSHEET offset points into the middle of a record,
+/// where a DIMENSIONS record the record-by-record scan never sees makes the reader library
+/// reserve 602 TB (its row count wraps around). Each sheet is now also checked from its own
+/// offset, with the reader's own arithmetic.
+#[test]
+fn fuzz_finding_xls_dimensions_at_a_sheet_offset_are_refused() {
+    refused_fixture(
+        "xls-dimensions-at-a-sheet-offset.xls",
+        "工作表范围异常 (the sheet declares",
+    );
+}
