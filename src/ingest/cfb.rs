@@ -66,9 +66,11 @@ fn tables(bytes: &[u8]) -> Result<Tables, String> {
     }
     let size = 1usize << shift;
     let sectors = bytes.len().saturating_sub(512.max(size)) / size + 1;
+    // The last sector may be cut short by the end of the file: calamine reads what is there.
     let sector = |id: u32| -> Option<&[u8]> {
         let start = (id as usize).checked_add(1)?.checked_mul(size)?;
-        bytes.get(start..start.checked_add(size)?)
+        let end = start.checked_add(size)?.min(bytes.len());
+        bytes.get(start..end).filter(|s| !s.is_empty())
     };
     // FAT sector ids: 109 in the header, then the DIFAT chain.
     let mut fat_ids: Vec<u32> = (0..109)
@@ -145,8 +147,10 @@ fn workbook_stream(bytes: &[u8], t: &Tables) -> Option<Vec<u8>> {
     let size = t.size;
     let sector = |id: u32| -> Option<Vec<u8>> {
         let start = (id as usize).checked_add(1)?.checked_mul(size)?;
+        let end = start.checked_add(size)?.min(bytes.len());
         bytes
-            .get(start..start.checked_add(size)?)
+            .get(start..end)
+            .filter(|s| !s.is_empty())
             .map(<[u8]>::to_vec)
     };
     let dirs = chain(u32_at(bytes, 0x30)?, &t.fat, size, sector, bytes.len());

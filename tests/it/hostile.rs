@@ -306,3 +306,15 @@ fn fuzz_finding_xls_dimensions_at_a_sheet_offset_are_refused() {
         "工作表范围异常 (the sheet declares",
     );
 }
+
+/// Found by the fuzzer: an .xls whose directory sits in the last sector, cut short by the end of
+/// the file. The reader library reads what is there (and then a cell at column 58,551 made it
+/// allocate 64 GB); the guard skipped the partial sector and so never saw the cells. It now
+/// reads partial sectors too.
+#[test]
+fn fuzz_finding_xls_directory_in_a_short_last_sector_is_refused() {
+    refused_fixture(
+        "xls-directory-in-a-short-last-sector.xls",
+        "工作表范围异常 (a cell at row 34278, column 58551",
+    );
+}
