@@ -5,8 +5,10 @@
 //! written as a palette image, whose rows compress to almost nothing where they repeat the row
 //! above. At national scale (thousands of charts per run) this is what keeps a chart near
 //! 0.3 ms of CPU. Partial coverage (text and line edges) is blended with the pixel below at
-//! [`LEVELS`] steps, enough for anti-aliased text and few enough that the palette stays small;
-//! if it ever fills (256 entries), the nearest colour is used.
+//! [`LEVELS`] steps (text) or 8 steps (lines, markers), over white or a near-white grid line
+//! only — over a colour the edge takes one colour or the other — so that a rank-trend chart
+//! with ten crossing lines needs about a hundred colours. Shades stop at 224 palette entries,
+//! keeping the rest for solid colours; past that a shade takes the nearest colour.
 
 use plotters::prelude::*;
 use plotters_backend::{
@@ -68,10 +70,17 @@ pub fn level(cov: u8) -> u8 {
     ((u32::from(cov) * LEVELS + 127) / 255) as u8
 }
 
-/// Coverage 0.0–1.0 as a level (`+ 0.5` and truncation: `f32::round` is a libm call).
+/// Coverage 0.0–1.0 of a line or marker edge as a level, in steps of 2 (8 shades a colour:
+/// enough for an edge, and ten line colours stay within the palette). `+ 0.5` and
+/// truncation: `f32::round` is a libm call.
 fn to_level(cov: f32) -> u8 {
-    (cov * LEVELS as f32 + 0.5) as u8
+    ((cov * (LEVELS / 2) as f32 + 0.5) as u8) * 2
 }
+
+/// Blended shades may fill the palette up to here; the rest is kept for solid colours, so that
+/// a text or line colour is never replaced by an approximation (a trend chart with ten
+/// crossing lines wants more than 256 shades).
+const SHADES_UP_TO: usize = 224;
 
 impl Canvas {
     /// A white canvas.
@@ -93,14 +102,20 @@ impl Canvas {
         (self.w, self.h)
     }
 
-    /// The palette index of `rgb` (added if new; the nearest colour when the palette is full).
+    /// The palette index of the solid colour `rgb` (added if new; the nearest colour when the
+    /// palette is full).
     pub fn index(&mut self, rgb: [u8; 3]) -> u8 {
+        self.lookup(rgb, 256)
+    }
+
+    /// `rgb` if it is in the palette or there is room below `limit`, else the nearest colour.
+    fn lookup(&mut self, rgb: [u8; 3], limit: usize) -> u8 {
         if self.last.0 == rgb {
             return self.last.1;
         }
         let i = match self.pal.iter().position(|c| *c == rgb) {
             Some(i) => i as u8,
-            None if self.pal.len() < 256 => {
+            None if self.pal.len() < limit => {
                 self.pal.push(rgb);
                 (self.pal.len() - 1) as u8
             }
@@ -165,13 +180,32 @@ impl Canvas {
 
     #[cold]
     fn mix(&mut self, pen: Pen, under: u8, slot: usize, level: u8) -> u8 {
-        let (rgb, bg) = (self.pens[pen.0].0, self.pal[usize::from(under)]);
+        let (rgb, mut bg) = (self.pens[pen.0].0, self.pal[usize::from(under)]);
         let l = u32::from(level).min(LEVELS);
+        if l == LEVELS {
+            let i = self.index(rgb);
+            self.pens[pen.0].1[slot] = u16::from(i);
+            return i;
+        }
+        // An edge over a near-white pixel (a grid line) is blended as over white: the same few
+        // shades serve the whole chart. Over a colour (a line crossing a line or a bar), the
+        // edge takes one colour or the other: shades of every pair of colours would not fit.
+        if bg.iter().all(|&c| c >= 0xD8) {
+            bg = [255, 255, 255];
+        } else {
+            let i = if l * 2 >= LEVELS {
+                self.index(rgb)
+            } else {
+                under
+            };
+            self.pens[pen.0].1[slot] = u16::from(i);
+            return i;
+        }
         let mix: [u8; 3] = std::array::from_fn(|k| {
             let (f, b) = (u32::from(rgb[k]), u32::from(bg[k]));
             ((f * l + b * (LEVELS - l) + LEVELS / 2) / LEVELS) as u8
         });
-        let i = self.index(mix);
+        let i = self.lookup(mix, SHADES_UP_TO);
         self.pens[pen.0].1[slot] = u16::from(i);
         i
     }
@@ -469,9 +503,17 @@ mod tests {
         assert_eq!(c.rgb_at(15, 24), [255, 255, 255]);
         assert_eq!(c.rgb_at(0, 2), [0, 0, 255]);
         assert_eq!(c.rgb_at(39, 2), [0, 0, 255]);
-        // Half coverage of black over the red bar: halfway between them, rounded.
+        // Half coverage of black over white: halfway, rounded; over the grey grid line
+        // (near white) the same shade; over the red bar one colour or the other.
+        c.cover(36, 10, [0, 0, 0], 128);
+        assert_eq!(c.rgb_at(36, 10), [128, 128, 128]);
+        c.fill(0, 28, 39, 28, [0xE0, 0xE0, 0xE0]);
+        c.cover(30, 28, [0, 0, 0], 128);
+        assert_eq!(c.rgb_at(30, 28), [128, 128, 128]);
         c.cover(6, 6, [0, 0, 0], 128);
-        assert_eq!(c.rgb_at(6, 6), [100, 0, 0]);
+        assert_eq!(c.rgb_at(6, 6), [0, 0, 0]);
+        c.cover(6, 7, [0, 0, 0], 60);
+        assert_eq!(c.rgb_at(6, 7), [200, 0, 0]);
         c.cover(7, 6, [0, 0, 0], 3); // below one level: nothing
         assert_eq!(c.rgb_at(7, 6), [200, 0, 0]);
         c.cover(-1, 100, [0, 0, 0], 255); // outside: nothing, no panic
@@ -488,6 +530,20 @@ mod tests {
                 assert_eq!(buf[i..i + 3], c.rgb_at(x, y), "({x}, {y})");
             }
         }
+    }
+
+    #[test]
+    fn shades_leave_room_for_solid_colours() {
+        let mut c = Canvas::new(300, 2);
+        // Shades of 30 colours over white: more than the palette keeps for shades.
+        for x in 0..300u32 {
+            let pen = c.pen([(x / 10 * 8) as u8, 40, 200]);
+            c.blend(pen, i64::from(x), 0, (x % 8 + 1) as u8);
+        }
+        assert_eq!(c.colours(), super::SHADES_UP_TO);
+        // A text colour drawn afterwards is still exact.
+        c.fill(0, 1, 10, 1, [0x70, 0x70, 0x70]);
+        assert_eq!(c.rgb_at(5, 1), [0x70, 0x70, 0x70]);
     }
 
     #[test]
