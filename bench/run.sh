@@ -12,6 +12,8 @@
 #   - `tongbao assess --year 2015` on the history just written;
 #   - the history at scale (examples/history_scale.rs: 10 years × 12 periods × 2,851 units)
 #     and `tongbao assess` on its last year;
+#   - the national July again with January–June of that history on record (rank-trend charts
+#     of seven periods whose lines cross);
 # and checks the outputs of both cases with bench/verify.py (an independent recomputation);
 # reporting wall time, peak RSS (/usr/bin/time -v) and the ratio tongbao/floor.
 set -euo pipefail
@@ -120,6 +122,15 @@ echo "== history at scale"
 "$EX/history_scale" "$WORK/national/config.toml" "$WORK/history-scale" 10
 BEFORE="" measure "history.assess.2024" "$BIN" assess --config "$WORK/national/config.toml" \
     --year 2024 --history "$WORK/history-scale" --out "$WORK/history-scale-reports"
+# Later in a year: the national July with January–June on record (ranks that change every
+# month), so that the rank-trend charts have seven periods of crossing lines.
+H7=$WORK/history-2015-h1
+rm -rf "$H7" && mkdir -p "$H7" && cp "$WORK/history-scale/2015-0"[1-6].parquet "$H7/"
+RESET="rm -rf '$WORK/national/history-h1' '$WORK/national/reports-h1'; cp -r '$H7' '$WORK/national/history-h1'"
+BEFORE=$RESET measure "national.run.july" "$BIN" run --config "$WORK/national/config.toml" \
+    --period 2015-07 --input "$WORK/national/data/2015-07" --out "$WORK/national/reports-h1" \
+    --history "$WORK/national/history-h1" --timings
+grep -E '^ ' "$WORK/national.run.july.best.err" | sed 's/^/   /'
 
 echo "== summary (best of $REPS; wall ms, peak RSS MB)"
 cat "$WORK/results"
@@ -132,4 +143,6 @@ awk '
             f1 = wall[c ".floor.1thread"]; f2 = wall[c ".floor.2threads"]; r = wall[c ".run"]
             if (f2 > 0) printf "%s: tongbao run / floor(2 threads) = %.2f, / floor(1 thread) = %.2f\n", c, r / f2, r / f1
         }
+        j = wall["national.run.july"]; f2 = wall["national.floor.2threads"]; f1 = wall["national.floor.1thread"]
+        if (j > 0 && f2 > 0) printf "national, July with Jan-Jun on record: / floor(2 threads) = %.2f, / floor(1 thread) = %.2f\n", j / f2, j / f1
     }' "$WORK/results"

@@ -102,9 +102,10 @@ fn run_args(c: &Common, out: PathBuf, history: PathBuf, timings: bool) -> RunArg
     }
 }
 
-/// Reading thousands of workbooks allocates a string per cell: mimalloc (its v2; v3 kept
-/// touching fresh pages, a tenth of the run in the kernel zeroing them) reads a national month
-/// ~15 % faster than the system allocator.
+/// Reading thousands of workbooks allocates a string per cell: mimalloc reads a national month
+/// ~15 % faster than the system allocator. Its v2, without transparent huge pages: v3, and v2
+/// with huge pages, kept faulting in fresh memory (up to a fifth of a run was the kernel
+/// zeroing pages, 2 MB at a time).
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
