@@ -360,6 +360,17 @@ fn rgb_of(c: BackendColor) -> [u8; 3] {
     [c.rgb.0, c.rgb.1, c.rgb.2]
 }
 
+impl CanvasBackend<'_> {
+    /// The rectangle with corners `a` and `b` (inclusive) in the opaque colour `c`.
+    fn fill_between(&mut self, a: BackendCoord, b: BackendCoord, c: BackendColor) {
+        let (a, b) = (
+            (i64::from(a.0), i64::from(a.1)),
+            (i64::from(b.0), i64::from(b.1)),
+        );
+        self.0.fill(a.0, a.1, b.0, b.1, rgb_of(c));
+    }
+}
+
 impl DrawingBackend for CanvasBackend<'_> {
     type ErrorType = std::convert::Infallible;
 
@@ -394,13 +405,7 @@ impl DrawingBackend for CanvasBackend<'_> {
         let c = style.color();
         // Axis-parallel hairlines (grid, axes, polygon spans) are spans of one colour.
         if style.stroke_width() == 1 && c.alpha >= 1.0 && (from.0 == to.0 || from.1 == to.1) {
-            self.0.fill(
-                i64::from(from.0),
-                i64::from(from.1),
-                i64::from(to.0),
-                i64::from(to.1),
-                rgb_of(c),
-            );
+            self.fill_between(from, to, c);
             return Ok(());
         }
         plotters_backend::rasterizer::draw_line(self, from, to, style)
@@ -415,13 +420,7 @@ impl DrawingBackend for CanvasBackend<'_> {
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         let c = style.color();
         if fill && c.alpha >= 1.0 {
-            self.0.fill(
-                i64::from(upper_left.0),
-                i64::from(upper_left.1),
-                i64::from(bottom_right.0),
-                i64::from(bottom_right.1),
-                rgb_of(c),
-            );
+            self.fill_between(upper_left, bottom_right, c);
             return Ok(());
         }
         plotters_backend::rasterizer::draw_rect(self, upper_left, bottom_right, style, fill)

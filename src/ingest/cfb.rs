@@ -58,6 +58,14 @@ struct Tables {
     minifat: Vec<u32>,
 }
 
+/// Sector `id` of a file with `size`-byte sectors (the header takes the first). The last sector
+/// may be cut short by the end of the file: calamine reads what is there, so the guard does too.
+fn sector_at(bytes: &[u8], size: usize, id: u32) -> Option<&[u8]> {
+    let start = (id as usize).checked_add(1)?.checked_mul(size)?;
+    let end = start.checked_add(size)?.min(bytes.len());
+    bytes.get(start..end).filter(|s| !s.is_empty())
+}
+
 fn tables(bytes: &[u8]) -> Result<Tables, String> {
     let damaged = |what: &str| Err(format!("文件损坏 (damaged .xls: {what})"));
     let shift = u16_at(bytes, 0x1E).unwrap_or(0);
@@ -66,12 +74,7 @@ fn tables(bytes: &[u8]) -> Result<Tables, String> {
     }
     let size = 1usize << shift;
     let sectors = bytes.len().saturating_sub(512.max(size)) / size + 1;
-    // The last sector may be cut short by the end of the file: calamine reads what is there.
-    let sector = |id: u32| -> Option<&[u8]> {
-        let start = (id as usize).checked_add(1)?.checked_mul(size)?;
-        let end = start.checked_add(size)?.min(bytes.len());
-        bytes.get(start..end).filter(|s| !s.is_empty())
-    };
+    let sector = |id: u32| sector_at(bytes, size, id);
     // FAT sector ids: 109 in the header, then the DIFAT chain.
     let mut fat_ids: Vec<u32> = (0..109)
         .filter_map(|i| u32_at(bytes, 0x4C + 4 * i))
@@ -145,14 +148,7 @@ fn chain(
 /// The `Workbook` (or BIFF5 `Book`) stream, from the regular or the mini stream.
 fn workbook_stream(bytes: &[u8], t: &Tables) -> Option<Vec<u8>> {
     let size = t.size;
-    let sector = |id: u32| -> Option<Vec<u8>> {
-        let start = (id as usize).checked_add(1)?.checked_mul(size)?;
-        let end = start.checked_add(size)?.min(bytes.len());
-        bytes
-            .get(start..end)
-            .filter(|s| !s.is_empty())
-            .map(<[u8]>::to_vec)
-    };
+    let sector = |id: u32| sector_at(bytes, size, id).map(<[u8]>::to_vec);
     let dirs = chain(u32_at(bytes, 0x30)?, &t.fat, size, sector, bytes.len());
     // As calamine 0.38 reads a directory entry: the name up to its first NUL, the length as
     // u32 (512-byte sectors) or u64, the stream found by name ignoring ASCII case, "Workbook"

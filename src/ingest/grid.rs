@@ -170,45 +170,40 @@ pub fn load<RS: std::io::Read + std::io::Seek>(
         }
         calamine::Sheets::Ods(o) => {
             let range = o.worksheet_range(sheet).map_err(|e| e.to_string())?;
-            let percent = ods_percent_cells(raw, sheet);
-            let (r0, c0) = range.start().unwrap_or((0, 0));
-            for (r, c, v) in range.used_cells() {
-                let (r, c) = (r0 + r as u32, c0 + c as u32);
-                let mut v = from_data(v);
-                if let Some(Value::Number { percent_format, .. }) = &mut v {
-                    *percent_format = percent.contains(&(r, c));
-                }
-                if !grid.insert(r, c, v) {
-                    return Err(TOO_MANY_CELLS.into());
-                }
-            }
+            insert_range(&mut grid, &range, &ods_percent_cells(raw, sheet))?;
         }
         calamine::Sheets::Xls(x) => {
             let range = x.worksheet_range(sheet).map_err(|e| e.to_string())?;
             let percent = super::cfb::percent_cells(raw, sheet, is_percent_format);
-            let (r0, c0) = range.start().unwrap_or((0, 0));
-            for (r, c, v) in range.used_cells() {
-                let (r, c) = (r0 + r as u32, c0 + c as u32);
-                let mut v = from_data(v);
-                if let Some(Value::Number { percent_format, .. }) = &mut v {
-                    *percent_format = percent.contains(&(r, c));
-                }
-                if !grid.insert(r, c, v) {
-                    return Err(TOO_MANY_CELLS.into());
-                }
-            }
+            insert_range(&mut grid, &range, &percent)?;
         }
         other => {
             let range = other.worksheet_range(sheet).map_err(|e| e.to_string())?;
-            let (r0, c0) = range.start().unwrap_or((0, 0));
-            for (r, c, v) in range.used_cells() {
-                if !grid.insert(r0 + r as u32, c0 + c as u32, from_data(v)) {
-                    return Err(TOO_MANY_CELLS.into());
-                }
-            }
+            insert_range(&mut grid, &range, &Default::default())?;
         }
     }
     Ok(grid)
+}
+
+/// Copy a calamine range into the grid at its absolute positions; numbers in `percent` cells are
+/// marked as shown with a percent format.
+fn insert_range(
+    grid: &mut Grid,
+    range: &calamine::Range<calamine::Data>,
+    percent: &std::collections::HashSet<(u32, u32)>,
+) -> Result<(), String> {
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    for (r, c, v) in range.used_cells() {
+        let (r, c) = (r0 + r as u32, c0 + c as u32);
+        let mut v = from_data(v);
+        if let Some(Value::Number { percent_format, .. }) = &mut v {
+            *percent_format = percent.contains(&(r, c));
+        }
+        if !grid.insert(r, c, v) {
+            return Err(TOO_MANY_CELLS.into());
+        }
+    }
+    Ok(())
 }
 
 /// Cells of an OpenDocument sheet whose value type is `percentage` (calamine gives 0.092 for
