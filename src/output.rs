@@ -125,10 +125,7 @@ impl Staging {
                 inner.push(from);
             }
             for f in inner {
-                let to = self.dest.join(
-                    f.strip_prefix(&self.dir)
-                        .expect("staged file is under the staging folder"),
-                );
+                let to = self.dest_of(&f);
                 if let Some(p) = to.parent() {
                     fs::create_dir_all(p).map_err(|e| Error::io(p, e))?;
                 }
@@ -138,15 +135,15 @@ impl Staging {
         sync_dir(&self.dest);
         self.committed = true;
         let _ = fs::remove_dir_all(&self.dir);
-        Ok(files
-            .iter()
-            .map(|f| {
-                self.dest.join(
-                    f.strip_prefix(&self.dir)
-                        .expect("staged file is under the staging folder"),
-                )
-            })
-            .collect())
+        Ok(files.iter().map(|f| self.dest_of(f)).collect())
+    }
+
+    /// Where the staged file `f` goes.
+    fn dest_of(&self, f: &Path) -> PathBuf {
+        self.dest.join(
+            f.strip_prefix(&self.dir)
+                .expect("staged file is under the staging folder"),
+        )
     }
 }
 
