@@ -229,15 +229,31 @@ trait Cells {
 
 impl Cells for Sheet {
     fn cell(&mut self, row: u32, col: u16, cell: &Cell, f: &Fmts, city: bool) -> sheetfmt::Xr {
+        // Slots of the body formats (Sheet::body_number): one `Fmts` per workbook.
         let pick = |normal, emphasised| if city { emphasised } else { normal };
+        let slot = |k: u8| if city { k + 1 } else { k };
         match cell {
-            Cell::Text(s) => self.string(row, col, s, pick(&f.text_center, &f.city_text)),
-            Cell::Amount(v) => {
-                self.number_w(row, col, *v, width(cell), pick(&f.amount, &f.city_amount))
+            Cell::Text(s) => {
+                self.body_string(row, col, s, slot(0), pick(&f.text_center, &f.city_text))
             }
-            Cell::Pct(v) => self.number_w(row, col, *v, width(cell), pick(&f.pct, &f.city_pct)),
-            Cell::Rank(r) => self.number_w(row, col, f64::from(*r), width(cell), &f.rank),
-            Cell::Points(v) => self.number_w(row, col, *v, width(cell), &f.points),
+            Cell::Amount(v) => self.body_number(
+                row,
+                col,
+                *v,
+                width(cell),
+                slot(2),
+                pick(&f.amount, &f.city_amount),
+            ),
+            Cell::Pct(v) => self.body_number(
+                row,
+                col,
+                *v,
+                width(cell),
+                slot(4),
+                pick(&f.pct, &f.city_pct),
+            ),
+            Cell::Rank(r) => self.body_number(row, col, f64::from(*r), width(cell), 6, &f.rank),
+            Cell::Points(v) => self.body_number(row, col, *v, width(cell), 7, &f.points),
         }
     }
 }

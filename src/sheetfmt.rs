@@ -174,6 +174,13 @@ pub(crate) struct Sheet {
     pub ws: Worksheet,
     /// Widest text of each column so far, in narrow characters.
     pub widths: Vec<usize>,
+    /// Formats of the table body by slot, and the cells waiting for theirs:
+    /// (slot, column, row). See [`Sheet::body_number`].
+    slots: Vec<Option<Format>>,
+    deferred: Vec<(u8, u16, u32)>,
+    /// Cells written with an explicit format after some were deferred, with the number of
+    /// deferred cells at that moment: a later explicit format wins over an earlier deferred one.
+    explicit: std::collections::HashMap<(u32, u16), usize>,
 }
 
 impl Sheet {
@@ -183,7 +190,88 @@ impl Sheet {
         Ok(Sheet {
             ws,
             widths: Vec::new(),
+            slots: Vec::new(),
+            deferred: Vec::new(),
+            explicit: std::collections::HashMap::new(),
         })
+    }
+
+    /// Remember that cell (`row`, `col`) takes the body format of `slot` (`fmt`, the same
+    /// format for a slot throughout the sheet). rust_xlsxwriter hashes the whole `Format` of
+    /// every cell written with one — a quarter of the workbook's time at national scale — so
+    /// body cells are written bare and their formats applied a column run at a time.
+    fn defer(&mut self, row: u32, col: u16, slot: u8, fmt: &Format) {
+        let i = usize::from(slot);
+        if self.slots.len() <= i {
+            self.slots.resize(i + 1, None);
+        }
+        match &self.slots[i] {
+            Some(f) => debug_assert!(f == fmt, "slot {slot} holds one format"),
+            None => self.slots[i] = Some(fmt.clone()),
+        }
+        self.deferred.push((slot, col, row));
+    }
+
+    /// Cells (`r0..=r1`, `c0..=c1`) are being written with an explicit format.
+    fn written(&mut self, r0: u32, c0: u16, r1: u32, c1: u16) {
+        if self.deferred.is_empty() {
+            return;
+        }
+        for r in r0..=r1 {
+            for c in c0..=c1 {
+                self.explicit.insert((r, c), self.deferred.len());
+            }
+        }
+    }
+
+    /// A body number of `width` narrow characters whose format is that of `slot`.
+    pub fn body_number(
+        &mut self,
+        row: u32,
+        col: u16,
+        v: f64,
+        width: usize,
+        slot: u8,
+        fmt: &Format,
+    ) -> Xr {
+        self.measure(col, width);
+        self.ws.write_number(row, col, v)?;
+        self.defer(row, col, slot, fmt);
+        Ok(())
+    }
+
+    /// Body text (never a formula), measured, whose format is that of `slot`.
+    pub fn body_string(&mut self, row: u32, col: u16, s: &str, slot: u8, fmt: &Format) -> Xr {
+        self.measure(col, display_width(s));
+        self.ws.write_string(row, col, clip(s))?;
+        self.defer(row, col, slot, fmt);
+        Ok(())
+    }
+
+    /// Apply the deferred body formats, one `set_range_format` per run of rows in a column.
+    fn apply_deferred(&mut self) -> Xr {
+        let explicit = std::mem::take(&mut self.explicit);
+        let mut cells: Vec<(u8, u16, u32)> = std::mem::take(&mut self.deferred)
+            .into_iter()
+            .enumerate()
+            .filter(|(k, (_, c, r))| explicit.get(&(*r, *c)).is_none_or(|&at| at <= *k))
+            .map(|(_, cell)| cell)
+            .collect();
+        cells.sort_unstable();
+        let mut i = 0;
+        while i < cells.len() {
+            let (slot, col, first) = cells[i];
+            let mut last = first;
+            while i + 1 < cells.len() && cells[i + 1] == (slot, col, last + 1) {
+                last += 1;
+                i += 1;
+            }
+            if let Some(Some(f)) = self.slots.get(usize::from(slot)) {
+                self.ws.set_range_format(first, col, last, col, f)?;
+            }
+            i += 1;
+        }
+        Ok(())
     }
 
     /// Column `col` is at least `w` narrow characters wide.
@@ -198,6 +286,7 @@ impl Sheet {
     /// Text (never a formula), measured.
     pub fn string(&mut self, row: u32, col: u16, s: &str, fmt: &Format) -> Xr {
         self.measure(col, display_width(s));
+        self.written(row, col, row, col);
         self.ws.write_string_with_format(row, col, clip(s), fmt)?;
         Ok(())
     }
@@ -210,12 +299,14 @@ impl Sheet {
     /// A number that prints `width` narrow characters wide.
     pub fn number_w(&mut self, row: u32, col: u16, v: f64, width: usize, fmt: &Format) -> Xr {
         self.measure(col, width);
+        self.written(row, col, row, col);
         self.ws.write_number_with_format(row, col, v, fmt)?;
         Ok(())
     }
 
     /// Merge (or write one cell when the range is a single cell); not measured.
     pub fn merged(&mut self, r0: u32, c0: u16, r1: u32, c1: u16, s: &str, fmt: &Format) -> Xr {
+        self.written(r0, c0, r1, c1);
         if r0 == r1 && c0 == c1 {
             self.ws.write_string_with_format(r0, c0, clip(s), fmt)?;
         } else {
@@ -244,7 +335,9 @@ impl Sheet {
 
     /// Set the measured widths (Excel units; a CJK character is about two of them), each at
     /// least `min` and at most `max` (wider text wraps); returns them.
+    /// Body formats deferred so far are applied here: call it when the body is written.
     pub fn apply_widths(&mut self, min: f64, max: f64) -> Xr<Vec<f64>> {
+        self.apply_deferred()?;
         let mut out = Vec::new();
         for (c, w) in self.widths.clone().into_iter().enumerate() {
             let width = column_width(w, min, max);

@@ -59,7 +59,7 @@ impl Grid {
         out
     }
 
-    fn insert(&mut self, row: u32, col: u32, v: Option<Value>) -> bool {
+    pub(super) fn insert(&mut self, row: u32, col: u32, v: Option<Value>) -> bool {
         let Some(v) = v else { return true };
         if row >= MAX_ROWS || col >= MAX_COLS {
             self.truncated = true;
@@ -70,7 +70,7 @@ impl Grid {
     }
 }
 
-fn cut(s: &str) -> String {
+pub(super) fn cut(s: &str) -> String {
     if s.len() <= MAX_TEXT {
         s.to_string()
     } else {
@@ -289,7 +289,7 @@ pub fn mark_unsaved_formulas<RS: std::io::Read + std::io::Seek>(
 }
 
 /// A number format that shows a percent (`0.0%`), ignoring quoted literals.
-fn is_percent_format(code: &str) -> bool {
+pub(super) fn is_percent_format(code: &str) -> bool {
     let mut in_quote = false;
     let mut prev_escape = false;
     for ch in code.chars() {

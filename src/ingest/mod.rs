@@ -6,6 +6,7 @@ mod cfb;
 mod grid;
 mod labels;
 mod sheet;
+mod xlsx;
 
 pub use grid::cell_ref;
 
@@ -213,8 +214,16 @@ fn read_bytes(cfg: &Config, period: Period, path: &Path, bytes: Vec<u8>) -> File
         ));
     }
     let sha256 = hex(&Sha256::digest(&bytes));
-    if let Err(msg) = check_zip(&bytes) {
-        return fail(msg);
+    match check_zip(&bytes) {
+        Err(msg) => return fail(msg),
+        // A plain .xlsx (not an OpenDocument package, whose `mimetype` part comes first).
+        Ok(Some(mut zip)) if bytes.get(30..38) != Some(b"mimetype") => {
+            if let Some(sheets) = xlsx::read(&mut zip) {
+                let mut book = sheet::Loaded(sheets);
+                return sheet::read_workbook(cfg, period, path, &name, sha256, &mut book);
+            }
+        }
+        Ok(_) => {}
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
         && let Err(msg) = cfb::check(&bytes)
@@ -238,7 +247,11 @@ fn read_bytes(cfg: &Config, period: Period, path: &Path, bytes: Vec<u8>) -> File
             ));
         }
     };
-    sheet::read_workbook(cfg, period, path, &name, sha256, &mut wb, &raw)
+    let mut book = sheet::Calamine {
+        wb: &mut wb,
+        raw: &raw,
+    };
+    sheet::read_workbook(cfg, period, path, &name, sha256, &mut book)
 }
 
 fn open_by_content(
@@ -278,10 +291,12 @@ fn open_by_content(
     Err("neither an Excel nor an OpenDocument file".into())
 }
 
-/// Refuse zip bombs before any reader inflates the package.
-fn check_zip(bytes: &[u8]) -> std::result::Result<(), String> {
+/// Refuse zip bombs before any reader inflates the package; the package, when it is a zip.
+fn check_zip(
+    bytes: &[u8],
+) -> std::result::Result<Option<zip::ZipArchive<std::io::Cursor<&[u8]>>>, String> {
     if !bytes.starts_with(b"PK\x03\x04") {
-        return Ok(());
+        return Ok(None);
     }
     let Ok(mut z) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
         return Err("文件损坏 (damaged zip package; not a readable .xlsx/.ods)".into());
@@ -319,7 +334,7 @@ fn check_zip(bytes: &[u8]) -> std::result::Result<(), String> {
             MAX_UNZIPPED_BYTES / 1_048_576
         ));
     }
-    Ok(())
+    Ok(Some(z))
 }
 
 fn hex(bytes: &[u8]) -> String {

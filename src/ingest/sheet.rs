@@ -9,7 +9,7 @@ use crate::model::{Field, Reading, SourceFile, SourceKind};
 use crate::period::Period;
 use crate::text::{NumText, decimal_from_f64, normalize, parse_number_text, shorten, suggest};
 use crate::units::{conversion, find_measure};
-use calamine::Reader;
+use calamine::Reader as _;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::path::Path;
@@ -31,14 +31,60 @@ enum Layout {
     },
 }
 
-pub(crate) fn read_workbook<RS: std::io::Read + std::io::Seek>(
+/// A workbook's sheets as grids: through calamine, or already read by the fast .xlsx path.
+pub(crate) trait Book {
+    fn sheet_names(&self) -> Vec<String>;
+    fn load(&mut self, sheet: &str) -> Result<Grid, String>;
+    /// Mark formulas without a saved result (see [`grid::mark_unsaved_formulas`]).
+    fn mark_unsaved_formulas(&mut self, sheet: &str, grid: &mut Grid);
+}
+
+/// calamine's reader; `raw` is the file's bytes for what calamine does not expose.
+pub(crate) struct Calamine<'a, RS> {
+    pub wb: &'a mut calamine::Sheets<RS>,
+    pub raw: &'a [u8],
+}
+
+impl<RS: std::io::Read + std::io::Seek> Book for Calamine<'_, RS> {
+    fn sheet_names(&self) -> Vec<String> {
+        self.wb.sheet_names()
+    }
+
+    fn load(&mut self, sheet: &str) -> Result<Grid, String> {
+        grid::load(self.wb, sheet, self.raw)
+    }
+
+    fn mark_unsaved_formulas(&mut self, sheet: &str, grid: &mut Grid) {
+        let _ = grid::mark_unsaved_formulas(self.wb, sheet, grid);
+    }
+}
+
+/// Sheets the fast .xlsx path has read (it declines any workbook with formulas).
+pub(crate) struct Loaded(pub Vec<(String, Result<Grid, String>)>);
+
+impl Book for Loaded {
+    fn sheet_names(&self) -> Vec<String> {
+        self.0.iter().map(|(n, _)| n.clone()).collect()
+    }
+
+    fn load(&mut self, sheet: &str) -> Result<Grid, String> {
+        let i = self.0.iter().position(|(n, _)| n == sheet);
+        match i {
+            Some(i) => std::mem::replace(&mut self.0[i].1, Err("read twice".into())),
+            None => Err(format!("no sheet {sheet:?}")),
+        }
+    }
+
+    fn mark_unsaved_formulas(&mut self, _: &str, _: &mut Grid) {}
+}
+
+pub(crate) fn read_workbook(
     cfg: &Config,
     period: Period,
     path: &Path,
     name: &str,
     sha256: String,
-    wb: &mut calamine::Sheets<RS>,
-    raw: &[u8],
+    wb: &mut dyn Book,
 ) -> FileOutcome {
     let mut out = FileOutcome::default();
     let sheets = wb.sheet_names();
@@ -53,7 +99,7 @@ pub(crate) fn read_workbook<RS: std::io::Read + std::io::Seek>(
     }
     let mut first_error: Option<Diagnostic> = None;
     for sheet in sheets.iter().take(MAX_SHEETS_SCANNED) {
-        let grid = match grid::load(wb, sheet, raw) {
+        let grid = match wb.load(sheet) {
             Ok(g) => g,
             Err(e) => {
                 let msg = if e == grid::TOO_MANY_CELLS {
@@ -75,7 +121,7 @@ pub(crate) fn read_workbook<RS: std::io::Read + std::io::Seek>(
         if let Some(layout) = find_layout(cfg, &grid) {
             let mut grid = grid;
             if has_empty_numbers(cfg, &grid, &layout) {
-                let _ = grid::mark_unsaved_formulas(wb, sheet, &mut grid);
+                wb.mark_unsaved_formulas(sheet, &mut grid);
             }
             let mut r = SheetReader {
                 cfg,
