@@ -234,7 +234,6 @@ fn maybe_date(code: &str) -> bool {
             '[' if !quoted => bracket = true,
             ']' if !quoted => bracket = false,
             c if !quoted && !bracket && "dmyhsDMYHSgebGEBAaPp".contains(c) => return true,
-            _ if bracket => {}
             _ => {}
         }
     }
