@@ -119,6 +119,7 @@ fn prepare(
     input: &Path,
     args: &RunArgs,
     timings: &mut Timings,
+    previous: Option<&PeriodResult>,
 ) -> Result<Prepared> {
     let opts = ingest::Options {
         allow_missing: args.allow_missing,
@@ -126,10 +127,7 @@ fn prepare(
     let ingested = timings.time("read+validate", || {
         ingest::ingest(cfg, period, input, &opts)
     })?;
-    let previous = timings.time("history read", || history::previous(&args.history, period))?;
-    let result = timings.time("compute", || {
-        compute::compute(cfg, &ingested, previous.as_ref())
-    })?;
+    let result = timings.time("compute", || compute::compute(cfg, &ingested, previous))?;
     Ok(Prepared {
         period,
         ingested,
@@ -200,18 +198,18 @@ pub fn run_period(
     let mut timings = Timings::default();
     // The lock covers reading the previous period and writing this one.
     let _lock = history::Lock::acquire(&args.history)?;
-    let prep = prepare(cfg, period, input, args, &mut timings)?;
+    // The year so far, read once: its last period is the previous one (rank change), all of it
+    // feeds the rank-trend charts.
+    let mut year = timings.time("history read", || {
+        history::load_year_before(&args.history, period)
+    })?;
+    let prep = prepare(cfg, period, input, args, &mut timings, year.last())?;
     let warnings: Vec<Diagnostic> = prep.warnings().cloned().collect();
     if args.strict && !warnings.is_empty() {
         return Err(Error::Strict {
             warnings: Diagnostics(warnings),
         });
     }
-    // The year so far, with this period in place of any earlier record of it.
-    let mut year = timings.time("history read", || {
-        history::load_year(&args.history, period.year)
-    })?;
-    year.retain(|p| p.period < period);
     year.push(prep.result.clone());
 
     let dest = args.out.join(period.to_string());
@@ -306,7 +304,8 @@ pub fn run_all(cfg: &Config, args: &RunArgs) -> Result<Vec<PathBuf>> {
 pub fn check(cfg: &Config, args: &RunArgs) -> Result<String> {
     let (period, input) = resolve(args)?;
     let mut timings = Timings::default();
-    let prep = prepare(cfg, period, &input, args, &mut timings)?;
+    let previous = history::previous(&args.history, period)?;
+    let prep = prepare(cfg, period, &input, args, &mut timings, previous.as_ref())?;
     let mut s = String::new();
     s.push_str(&format!(
         "{} — {}: {} 个文件 (files)\n",

@@ -331,7 +331,9 @@ fn measure_note(cfg: &Config) -> String {
     format!("单位:{}、%", ms.join("、"))
 }
 
-fn build(
+/// The workbook in memory, not yet saved (public for `examples/stages.rs`, which times
+/// building and saving apart).
+pub fn build(
     cfg: &Config,
     result: &PeriodResult,
     ingested: &Ingested,
@@ -808,29 +810,28 @@ fn chart_sheet(
         sh.ws
             .write_string_with_format(hr + 1, cu + 2, "全市", &f.header)?;
         let city_g = city_row(result, &ind.name).and_then(|r| r.growth);
+        // Body formats by slot (applied a column run at a time): 0 text, 1 percent.
         for (k, (g, u)) in units.iter().enumerate() {
             let r = hr + 2 + k as u32;
             if lead == 1 {
                 // The group's name at its first unit only: Excel spans it over the blanks.
                 if k == 0 || units[k - 1].0 != *g {
-                    sh.ws.write_string_with_format(r, c0, clip(g), &f.text)?;
+                    sh.body_string(r, c0, g, 0, &f.text)?;
                 } else {
-                    sh.ws.write_blank(r, c0, &f.text)?;
+                    sh.body_blank(r, c0, 0, &f.text);
                 }
             }
-            sh.ws.write_string_with_format(r, cu, clip(u), &f.text)?;
-            match index
+            sh.body_string(r, cu, u, 0, &f.text)?;
+            let growth = index
                 .get(&(*u, ind.name.as_str()))
                 .and_then(|x| x.growth)
-                .and_then(|g| g.to_f64())
-            {
-                Some(g) => sh.ws.write_number_with_format(r, cu + 1, g, &f.pct)?,
-                None => sh.ws.write_blank(r, cu + 1, &f.pct)?,
-            };
-            match city_g.and_then(|g| g.to_f64()) {
-                Some(g) => sh.ws.write_number_with_format(r, cu + 2, g, &f.pct)?,
-                None => sh.ws.write_blank(r, cu + 2, &f.pct)?,
-            };
+                .and_then(|g| g.to_f64());
+            for (c, v) in [(cu + 1, growth), (cu + 2, city_g.and_then(|g| g.to_f64()))] {
+                match v {
+                    Some(v) => sh.body_number(r, c, v, 0, 1, &f.pct)?,
+                    None => sh.body_blank(r, c, 1, &f.pct),
+                }
+            }
         }
         if units.is_empty() {
             continue;
@@ -894,6 +895,7 @@ fn chart_sheet(
         let (row, col) = (2 + (i as u32 / 2) * chart_rows, (i as u16 % 2) * 8);
         sh.ws.insert_chart_with_offset(row, col, &chart, 4, 4)?;
     }
+    sh.apply_deferred()?;
     // Print the charts only (their numbers are on the indicator sheets), two rows of two
     // charts a page, never a chart cut by a page break.
     sh.ws.set_print_area(0, 0, 1 + chart_block_rows, last_col)?;
@@ -956,22 +958,25 @@ fn sources_sheet(
             None => format!("{}(文件未注明)", ingested.period.label()),
         };
         let cells = [
-            text((i + 1).to_string()),
-            text(""),
-            text(s.kind.label()),
-            text(s.sheet.as_str()),
-            text(if s.units.is_empty() {
-                DASH.to_string()
-            } else {
-                s.units.join("、")
-            }),
-            text(period),
+            (0, text((i + 1).to_string())),
+            (2, text(s.kind.label())),
+            (3, text(s.sheet.as_str())),
+            (
+                4,
+                text(if s.units.is_empty() {
+                    DASH.to_string()
+                } else {
+                    s.units.join("、")
+                }),
+            ),
+            (5, text(period)),
         ];
-        for (c, cell) in cells.iter().enumerate() {
-            sh.cell(row, c as u16, cell, f, false)?;
+        for (c, cell) in &cells {
+            sh.cell(row, *c, cell, f, false)?;
         }
-        sh.string(row, 1, &s.name, &f.text)?;
-        sh.string(row, 6, &s.sha256, &f.small_text)?;
+        // Slots past those of `Cells::cell`.
+        sh.body_string(row, 1, &s.name, 8, &f.text)?;
+        sh.body_string(row, 6, &s.sha256, 9, &f.small_text)?;
         row += 1;
     }
     if ingested.sources.is_empty() {

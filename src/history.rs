@@ -126,10 +126,24 @@ pub fn load(dir: &Path, period: Period) -> Result<Option<PeriodResult>> {
 
 /// Every recorded period of `year`, sorted.
 pub fn load_year(dir: &Path, year: i32) -> Result<Vec<PeriodResult>> {
-    periods(dir)?
-        .into_iter()
-        .filter(|p| p.year == year)
-        .map(|p| read_file(&file_of(dir, p), p))
+    load_where(dir, |p| p.year == year)
+}
+
+/// The recorded periods of `period`'s year before it, sorted: the year so far as a run of
+/// `period` sees it (its last one is [`previous`]). A record of `period` itself, left by an
+/// earlier run, is not read: the run replaces it.
+pub fn load_year_before(dir: &Path, period: Period) -> Result<Vec<PeriodResult>> {
+    load_where(dir, |p| p.year == period.year && p < period)
+}
+
+/// The records of the periods `keep` accepts, read in parallel (a national record takes
+/// ~10 ms to decode; July has six before it).
+fn load_where(dir: &Path, keep: impl Fn(Period) -> bool) -> Result<Vec<PeriodResult>> {
+    use rayon::prelude::*;
+    let wanted: Vec<Period> = periods(dir)?.into_iter().filter(|&p| keep(p)).collect();
+    wanted
+        .par_iter()
+        .map(|&p| read_file(&file_of(dir, p), p))
         .collect()
 }
 

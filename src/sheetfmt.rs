@@ -248,8 +248,14 @@ impl Sheet {
         Ok(())
     }
 
-    /// Apply the deferred body formats, one `set_range_format` per run of rows in a column.
-    fn apply_deferred(&mut self) -> Xr {
+    /// An empty body cell whose format is that of `slot` (borders of a table without a value).
+    pub fn body_blank(&mut self, row: u32, col: u16, slot: u8, fmt: &Format) {
+        self.defer(row, col, slot, fmt);
+    }
+
+    /// Apply the deferred body formats, one `set_range_format` per run of rows in a column
+    /// ([`Sheet::apply_widths`] does it; a sheet with widths of its own calls this).
+    pub fn apply_deferred(&mut self) -> Xr {
         let explicit = std::mem::take(&mut self.explicit);
         let mut cells: Vec<(u8, u16, u32)> = std::mem::take(&mut self.deferred)
             .into_iter()

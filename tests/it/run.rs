@@ -388,6 +388,18 @@ fn run_writes_rankings_csv_and_history_idempotently() {
     assert_eq!(csv_of(t.path(), "2020-04"), csv);
     let year = tongbao::history::load_year(&hist, 2020).unwrap();
     assert_eq!(year.len(), 2);
+    // What a run of April reads: March only (its own earlier record is replaced, not read).
+    let p = |s: &str| s.parse::<tongbao::Period>().unwrap();
+    let before = tongbao::history::load_year_before(&hist, p("2020-04")).unwrap();
+    assert_eq!(
+        before.iter().map(|r| r.period).collect::<Vec<_>>(),
+        vec![p("2020-03")]
+    );
+    assert!(
+        tongbao::history::load_year_before(&hist, p("2020-03"))
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(year[1].rows.len(), 21);
     assert_eq!(year[1].row("甲四", "收入").unwrap().rank_change, Some(2));
     assert_eq!(
