@@ -176,11 +176,30 @@ impl Timings {
         }
         let wall = self.start.elapsed().as_secs_f64() * 1000.0;
         s.push_str(&format!("  {:<18}{wall:>10.1}\n", "wall"));
+        // Against the wall time: how busy the cores were (2 cores: up to twice the wall).
+        if let Some((user, system)) = cpu_ms() {
+            s.push_str(&format!(
+                "  {:<18}{:>10.1}  (user {user:.1} + system {system:.1}, every thread)\n",
+                "cpu",
+                user + system
+            ));
+        }
         if self.stages.iter().any(|(_, _, p)| *p) {
             s.push_str("  (∥: ran at the same time as the other ∥ stages)\n");
         }
         s
     }
+}
+
+/// CPU time of the whole process so far, (user, system) in ms.
+fn cpu_ms() -> Option<(f64, f64)> {
+    // SAFETY: getrusage writes the struct it is given; a zeroed rusage is a valid value.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
+        return None;
+    }
+    let ms = |t: libc::timeval| t.tv_sec as f64 * 1e3 + t.tv_usec as f64 / 1e3;
+    Some((ms(u.ru_utime), ms(u.ru_stime)))
 }
 
 /// `tongbao run` for one period: read, compute, write every output, record the history.

@@ -380,10 +380,50 @@ fn run_writes_rankings_csv_and_history_idempotently() {
     assert_eq!(files(&hist), vec!["2020-03.parquet", "2020-04.parquet"]);
     // Run April again: its record is replaced, not duplicated, and the outputs are the same.
     let out = tongbao(t.path())
-        .args(["run", "--period", "2020-04", "--config", "test.toml"])
+        .args([
+            "run",
+            "--period",
+            "2020-04",
+            "--config",
+            "test.toml",
+            "--timings",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
+    // --timings: every stage, in the order run, each with a time in ms.
+    let err = stderr_of(&out);
+    let report = &err[err.find("timings (ms):").expect("timings report")..];
+    let stages: Vec<(String, f64)> = report
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim_start().starts_with('('))
+        .map(|l| {
+            let (name, rest) = l.trim().split_once("  ").unwrap_or((l, ""));
+            let ms = rest.split_whitespace().next().unwrap_or("");
+            (name.to_string(), ms.parse().unwrap_or(f64::NAN))
+        })
+        .collect();
+    let names: Vec<&str> = stages.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "history read",
+            "read+validate",
+            "compute",
+            "csv ∥",
+            "workbook ∥",
+            "charts ∥",
+            "history encode ∥",
+            "commit",
+            "history write",
+            "wall",
+            "cpu",
+        ],
+        "{report}"
+    );
+    assert!(stages.iter().all(|(_, ms)| *ms >= 0.0), "{report}");
+    assert!(report.contains("(user "), "{report}");
     assert_eq!(files(&hist), vec!["2020-03.parquet", "2020-04.parquet"]);
     assert_eq!(csv_of(t.path(), "2020-04"), csv);
     let year = tongbao::history::load_year(&hist, 2020).unwrap();
