@@ -33,3 +33,7 @@ preview period="2015-12":
 # issue 7 benchmark: national case (2,851 units) and city case against the calamine floor; see BENCHMARKS.md
 bench dir="/tmp/tongbao-bench":
     bash bench/run.sh {{dir}}
+
+# CPU of each output stage alone, one thread, on the benchmark's national July (after `just bench`)
+stages dir="/tmp/tongbao-bench":
+    cargo run --release --example stages -- {{dir}}/national/config.toml {{dir}}/national/data/2015-07 {{dir}}/national/history-06 2015-07

@@ -8,7 +8,8 @@
 # the same run:
 #   - the floor (examples/floor.rs: calamine opens every file and sums its numbers), 1 and 2 threads;
 #   - `tongbao run --timings` on the same files with every default output (csv, bulletin,
-#     charts, history), after an untimed run of the month before so rank change is exercised;
+#     charts, history), after an untimed run of the month before so rank change is exercised,
+#     and each output stage alone on one thread (examples/stages.rs, CPU time);
 #   - `tongbao assess --year 2015` on the history just written;
 #   - the history at scale (examples/history_scale.rs: 10 years × 12 periods × 2,851 units)
 #     and `tongbao assess` on its last year;
@@ -34,7 +35,7 @@ grep -E 'MemTotal' /proc/meminfo || true
 rustc --version
 
 echo "== build (release)"
-cargo build --release --quiet --bin tongbao --example bench_gen --example floor --example history_scale
+cargo build --release --quiet --bin tongbao --example bench_gen --example floor --example history_scale --example stages
 BIN=target/release/tongbao
 EX=target/release/examples
 
@@ -105,6 +106,11 @@ for case in national city; do
         --out "$C/reports" --history "$H" --timings
     echo "   timings of the best run:"
     grep -E '^ ' "$WORK/$case.run.best.err" | sed 's/^/   /'
+    if [[ $case == national ]]; then
+        # Each output stage alone on one thread (CPU ms): what the side-by-side stages cost.
+        echo "   output stages alone (examples/stages.rs):"
+        TMPDIR=$WORK "$EX/stages" "$C/config.toml" "$D" "$C/history-06" 2015-07 3 2>/dev/null | sed 's/^/   /'
+    fi
     BEFORE="" measure "$case.check" "$BIN" check "${CFG[@]}" --period 2015-07 --input "$D" --history "$H"
     BEFORE="" measure "$case.assess" "$BIN" assess "${CFG[@]}" --year 2015 --history "$H" --out "$C/reports"
     if [[ $case == city ]]; then

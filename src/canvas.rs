@@ -77,6 +77,22 @@ fn to_level(cov: f32) -> u8 {
     ((cov * (LEVELS / 2) as f32 + 0.5) as u8) * 2
 }
 
+/// `x.floor()` as an integer without a call: baseline x86-64 has no rounding instruction, so
+/// `f32::floor` is libm's `floorf`, and a line calls it at every step (2 % of a trend chart).
+/// Chart coordinates are far inside `i64`'s range.
+#[inline]
+fn floor_i(x: f32) -> i64 {
+    let t = x as i64; // towards zero
+    t - i64::from(t as f32 > x)
+}
+
+/// `x.ceil()` as an integer, as [`floor_i`].
+#[inline]
+fn ceil_i(x: f32) -> i64 {
+    let t = x as i64;
+    t + i64::from((t as f32) < x)
+}
+
 /// Blended shades may fill the palette up to here; the rest is kept for solid colours, so that
 /// a text or line colour is never replaced by an approximation (a trend chart with ten
 /// crossing lines wants more than 256 shades).
@@ -284,7 +300,7 @@ impl Canvas {
             let t = (m as f32 - am) / (bm - am);
             let c = an + (bn - an) * t;
             let (top, bottom) = (c - half, c + half);
-            for n in (top + 0.5).floor() as i64..=(bottom - 0.5).ceil() as i64 {
+            for n in floor_i(top + 0.5)..=ceil_i(bottom - 0.5) {
                 let nf = n as f32;
                 let cov = ((nf + 0.5).min(bottom) - (nf - 0.5).max(top)).clamp(0.0, 1.0);
                 let (x, y) = if steep { (n, m) } else { (m, n) };
@@ -473,8 +489,21 @@ pub type Area<'a> = DrawingArea<CanvasBackend<'a>, plotters::coord::Shift>;
 
 #[cfg(test)]
 mod tests {
-    use super::{Canvas, CanvasBackend};
+    use super::{Canvas, CanvasBackend, ceil_i, floor_i};
     use plotters::prelude::*;
+
+    #[test]
+    fn floor_and_ceil_without_libm_agree_with_libm() {
+        let mut xs = vec![
+            0.0f32, -0.0, 0.5, -0.5, 1.0, -1.0, 2.999_999, -2.999_999, 1e6, -1e6,
+        ];
+        xs.extend((-4000..=4000).map(|k| k as f32 * 0.037_5));
+        xs.extend((-100..=100).map(|k| k as f32 + f32::EPSILON * k as f32));
+        for x in xs {
+            assert_eq!(floor_i(x), x.floor() as i64, "floor {x}");
+            assert_eq!(ceil_i(x), x.ceil() as i64, "ceil {x}");
+        }
+    }
 
     #[test]
     fn shapes_blend_and_png_round_trip() {
