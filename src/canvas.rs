@@ -29,6 +29,9 @@ pub struct Canvas {
     /// Per pen colour: (pixel index × level) → blended index, [`UNSET`] until first needed.
     /// A table, not a hash map: text blends a colour into a pixel for every glyph pixel.
     pens: Vec<([u8; 3], Vec<u16>)>,
+    /// Coverage levels of a disc by radius (a trend chart's markers all have one radius and
+    /// integer centres: one mask, stamped, instead of a square root per pixel per marker).
+    discs: Vec<(f32, Vec<u8>)>,
 }
 
 const UNSET: u16 = u16::MAX;
@@ -111,6 +114,7 @@ impl Canvas {
             pal: vec![[255, 255, 255]],
             last: ([255, 255, 255], 0),
             pens: Vec::new(),
+            discs: Vec::new(),
         }
     }
 
@@ -344,13 +348,34 @@ impl Canvas {
             (c.1 - radius - 1.0).floor() as i64,
             (c.1 + radius + 1.0).ceil() as i64,
         );
-        for y in y0..=y1 {
-            for x in x0..=x1 {
-                let (ex, ey) = (x as f32 - c.0, y as f32 - c.1);
-                let cov = (radius + 0.5 - (ex * ex + ey * ey).sqrt()).clamp(0.0, 1.0);
-                self.blend(pen, x, y, to_level(cov));
+        let cover = |x: i64, y: i64| {
+            let (ex, ey) = (x as f32 - c.0, y as f32 - c.1);
+            to_level((radius + 0.5 - (ex * ex + ey * ey).sqrt()).clamp(0.0, 1.0))
+        };
+        if c.0.fract() != 0.0 || c.1.fract() != 0.0 || radius.fract() != 0.0 {
+            for y in y0..=y1 {
+                for x in x0..=x1 {
+                    self.blend(pen, x, y, cover(x, y));
+                }
             }
+            return;
         }
+        // Integer centre and radius: the same levels around every centre.
+        let w = (x1 - x0 + 1) as usize;
+        let k = match self.discs.iter().position(|(r, _)| *r == radius) {
+            Some(k) => k,
+            None => {
+                let mask = (y0..=y1)
+                    .flat_map(|y| (x0..=x1).map(move |x| (x, y)))
+                    .map(|(x, y)| cover(x, y))
+                    .collect();
+                self.discs.push((radius, mask));
+                self.discs.len() - 1
+            }
+        };
+        let mask = std::mem::take(&mut self.discs[k].1);
+        self.stamp(pen, x0, y0, w, &mask);
+        self.discs[k].1 = mask;
     }
 
     /// The colour of a pixel (for tests and previews).
@@ -491,6 +516,32 @@ pub type Area<'a> = DrawingArea<CanvasBackend<'a>, plotters::coord::Shift>;
 mod tests {
     use super::{Canvas, CanvasBackend, ceil_i, floor_i};
     use plotters::prelude::*;
+
+    #[test]
+    fn discs_at_integer_centres_are_stamped_as_drawn_pixel_by_pixel() {
+        let (mut fast, mut slow) = (Canvas::new(30, 20), Canvas::new(30, 20));
+        let (pf, ps) = (fast.pen([31, 119, 180]), slow.pen([31, 119, 180]));
+        // Inside, again (from the cached mask), overlapping, and clipped at the corners.
+        let centres = [(10, 10), (20, 8), (12, 11), (0, 0), (29, 19)];
+        for &(cx, cy) in &centres {
+            fast.disc(pf, (cx as f32, cy as f32), 3.0);
+            for y in cy - 5..=cy + 5 {
+                for x in cx - 5..=cx + 5 {
+                    let (ex, ey) = ((x - cx) as f32, (y - cy) as f32);
+                    let cov = (3.5 - (ex * ex + ey * ey).sqrt()).clamp(0.0, 1.0);
+                    slow.blend(ps, x, y, super::to_level(cov));
+                }
+            }
+        }
+        assert_eq!(fast.discs.len(), 1);
+        for y in 0..20 {
+            for x in 0..30 {
+                assert_eq!(fast.rgb_at(x, y), slow.rgb_at(x, y), "({x}, {y})");
+            }
+        }
+        assert_eq!(fast.rgb_at(10, 10), [31, 119, 180]);
+        assert_eq!(fast.rgb_at(10, 15), [255, 255, 255]);
+    }
 
     #[test]
     fn floor_and_ceil_without_libm_agree_with_libm() {
