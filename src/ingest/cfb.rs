@@ -257,7 +257,7 @@ fn check_cells(s: &[u8], start: usize) -> Result<(), String> {
     Ok(())
 }
 
-/// BIFF8 record types used below.
+/// BIFF8 record types used below (the same numbers in BIFF5).
 const BOF: u16 = 0x0809;
 const EOF: u16 = 0x000A;
 const FORMAT: u16 = 0x041E;
@@ -304,13 +304,27 @@ fn biff8_string(b: &[u8], at: usize, len_bytes: usize) -> Option<String> {
     }
 }
 
-/// Cells (zero-based row, column) of the sheet `sheet` whose number format shows a percent
+/// An 8-bit string of `cch` bytes at `at` (BIFF5 and earlier: code-page bytes, no flags byte),
+/// each byte taken as one char: enough to find `%` and quotes in a format code, which no
+/// double-byte code page uses as a trailing byte.
+fn byte_string(b: &[u8], at: usize, cch: usize) -> Option<String> {
+    Some(
+        b.get(at..at + cch)?
+            .iter()
+            .map(|&c| char::from(c))
+            .collect(),
+    )
+}
+
+/// Cells (zero-based row, column) of the `sheet_index`-th sheet (in the order of the
+/// workbook's sheet records, as calamine lists them) whose number format shows a percent
 /// (`is_percent` on the format code; the built-in formats 9 `0%` and 10 `0.00%` are
-/// percents). Empty for anything but a readable BIFF8 workbook: such a file keeps the old
-/// reading (the stored fraction) rather than fail.
+/// percents). BIFF8 (Excel 97 and later) and BIFF5 (Excel 5.0/95, still written by old
+/// reporting software) workbooks; empty for anything else or anything unreadable: such a file
+/// keeps the old reading (the stored fraction) rather than fail.
 pub fn percent_cells(
     bytes: &[u8],
-    sheet: &str,
+    sheet_index: usize,
     is_percent: impl Fn(&str) -> bool,
 ) -> std::collections::HashSet<(u32, u32)> {
     let mut out = std::collections::HashSet::new();
@@ -321,29 +335,42 @@ pub fn percent_cells(
         return out;
     };
     // Globals: formats, cell styles (XF, in order), sheet positions.
-    let mut first = true;
+    let mut biff5 = None;
     let mut custom: std::collections::HashMap<u16, bool> = std::collections::HashMap::new();
     let mut xf_formats: Vec<u16> = Vec::new();
+    let mut sheets = 0;
     let mut sheet_at = None;
     for (typ, body) in records(&stream, 0) {
-        if first {
-            // BIFF8 only (version 0x0600).
-            if typ != BOF || u16_at(body, 0) != Some(0x0600) {
-                return out;
+        let Some(biff5) = biff5 else {
+            // BIFF8 (version 0x0600) or BIFF5 (0x0500) only.
+            match (typ, u16_at(body, 0)) {
+                (BOF, Some(0x0600)) => biff5 = Some(false),
+                (BOF, Some(0x0500)) => biff5 = Some(true),
+                _ => return out,
             }
-            first = false;
             continue;
-        }
+        };
         match typ {
             EOF => break,
             FORMAT => {
-                if let (Some(id), Some(code)) = (u16_at(body, 0), biff8_string(body, 2, 2)) {
+                // BIFF5: a byte count and code-page bytes; BIFF8: a unicode string.
+                let code = if biff5 {
+                    body.get(2)
+                        .and_then(|&n| byte_string(body, 3, usize::from(n)))
+                } else {
+                    biff8_string(body, 2, 2)
+                };
+                if let (Some(id), Some(code)) = (u16_at(body, 0), code) {
                     custom.insert(id, is_percent(&code));
                 }
             }
+            // The format index is at offset 2 of an XF in both versions.
             XF => xf_formats.push(u16_at(body, 2).unwrap_or(0)),
-            BOUNDSHEET if biff8_string(body, 6, 1).as_deref() == Some(sheet) => {
-                sheet_at = u32_at(body, 0).map(|p| p as usize);
+            BOUNDSHEET => {
+                if sheets == sheet_index {
+                    sheet_at = u32_at(body, 0).map(|p| p as usize);
+                }
+                sheets += 1;
             }
             _ => {}
         }

@@ -174,7 +174,11 @@ pub fn load<RS: std::io::Read + std::io::Seek>(
         }
         calamine::Sheets::Xls(x) => {
             let range = x.worksheet_range(sheet).map_err(|e| e.to_string())?;
-            let percent = super::cfb::percent_cells(raw, sheet, is_percent_format);
+            // By position: a BIFF5 sheet name is in the file's code page, calamine's decoded.
+            let index = x.sheet_names().iter().position(|n| n == sheet);
+            let percent = index
+                .map(|i| super::cfb::percent_cells(raw, i, is_percent_format))
+                .unwrap_or_default();
             insert_range(&mut grid, &range, &percent)?;
         }
         other => {

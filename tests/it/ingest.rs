@@ -536,26 +536,33 @@ fn xls_percent_formatted_cells_mean_the_percent_shown() {
         ingest(&Config::default_city(), period, t.path(), &opts).unwrap()
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let xls = read_one(
-        "2015-12召陵区.xls",
-        std::fs::read(root.join("tests/fixtures/xls/2015-12召陵区.xls")).unwrap(),
-    );
     let xlsx = read_one(
         "2015-12召陵区.xlsx",
         std::fs::read(root.join("data/2015-12/2015-12召陵区.xlsx")).unwrap(),
     );
-    assert_eq!(
-        triple(&xls, 4, 0),
-        (Some(d("254152.8")), Some(d("230909.2")), Some(d("10.7")))
-    );
-    for ind in 0..4 {
-        assert_eq!(
-            triple(&xls, 4, ind),
-            triple(&xlsx, 4, ind),
-            "indicator {ind}"
+    // Excel 97 (BIFF8, saved by LibreOffice) and Excel 5.0/95 (BIFF5, code page 936, written by
+    // tests/fixtures/xls/make_excel95.py with a custom 0.0% format and the built-in 0.00% and
+    // 0% on the growth cells).
+    for fixture in ["2015-12召陵区.xls", "2015-12召陵区-excel95.xls"] {
+        let xls = read_one(
+            "2015-12召陵区.xls",
+            std::fs::read(root.join("tests/fixtures/xls").join(fixture)).unwrap(),
         );
+        assert_eq!(
+            triple(&xls, 4, 0),
+            (Some(d("254152.8")), Some(d("230909.2")), Some(d("10.7"))),
+            "{fixture}"
+        );
+        for ind in 0..4 {
+            assert_eq!(
+                triple(&xls, 4, ind),
+                triple(&xlsx, 4, ind),
+                "{fixture}: indicator {ind}"
+            );
+        }
+        // The only warning is that the other seven units sent nothing (a growth read as a
+        // fraction would also differ from the computed one).
+        assert_eq!(xls.warnings.len(), 1, "{fixture}: {:?}", xls.warnings);
+        assert!(xls.warnings[0].message.contains("缺少 7 个单位"));
     }
-    // The only warning is that the other seven units sent nothing.
-    assert_eq!(xls.warnings.len(), 1, "{:?}", xls.warnings);
-    assert!(xls.warnings[0].message.contains("缺少 7 个单位"));
 }
