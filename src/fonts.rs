@@ -355,10 +355,27 @@ impl Painter {
     /// Draw the text layer onto `canvas`: each glyph at its own pixel
     /// bounds, advancing by its advance width (with kerning), blended by coverage.
     pub fn rasterize(&self, tx: &Texts, canvas: &mut Canvas) {
+        // (glyph, kerning before it, advance) of the text being drawn: looked up once for the
+        // width and the drawing (a CJK character's lookup is a search of the cmap).
+        let mut glyphs: Vec<(ab_glyph::GlyphId, f32, f32)> = Vec::new();
         for op in &tx.0 {
             let scale = self.scale(op.em);
             let f = self.font.as_scaled(scale);
-            let width = self.width(&op.s, op.em);
+            glyphs.clear();
+            let mut width = 0.0;
+            let mut prev = None;
+            for c in op.s.chars() {
+                let id = f.glyph_id(c);
+                let kern = prev.map_or(0.0, |p| f.kern(p, id));
+                let adv = f.h_advance(id);
+                // The same sums, in the same order, as `width`.
+                if prev.is_some() {
+                    width += kern;
+                }
+                width += adv;
+                glyphs.push((id, kern, adv));
+                prev = Some(id);
+            }
             let mut caret = match op.align {
                 Align::Left => op.x,
                 Align::Center => op.x - width / 2.0,
@@ -376,21 +393,18 @@ impl Painter {
             }
             // Centre the em box (CJK glyphs fill it) on y: baseline at y + 0.38 em.
             let baseline = op.y + 0.38 * op.em;
-            let mut prev = None;
             let RGBColor(r, g, b) = op.colour;
             let pen = canvas.pen([r, g, b]);
-            for c in op.s.chars() {
-                let id = f.glyph_id(c);
-                if let Some(p) = prev {
-                    caret += f.kern(p, id);
+            let (iy, qy) = split_quarter(baseline);
+            for (k, &(id, kern, adv)) in glyphs.iter().enumerate() {
+                if k > 0 {
+                    caret += kern;
                 }
                 let (ix, qx) = split_quarter(caret);
-                let (iy, qy) = split_quarter(baseline);
                 if let Some(gl) = self.glyph(id, scale, qx, qy) {
                     canvas.stamp(pen, ix + gl.dx, iy + gl.dy, gl.w, &gl.cov);
                 }
-                caret += f.h_advance(id);
-                prev = Some(id);
+                caret += adv;
             }
         }
     }
