@@ -687,6 +687,27 @@ mod tests {
     }
 
     #[test]
+    fn round_trips_every_small_size() {
+        // Every width and height up to a few words and rows: each edge of the 7-position
+        // window, of the 16-byte match steps and of a match carried across rows.
+        let pal: Vec<[u8; 3]> = (0..=255u8).map(|i| [i, 255 - i, i]).collect();
+        let mut next = noise(0x2545_F491_4F6C_DD1D);
+        for w in 1..=40u32 {
+            for h in 1..=9u32 {
+                let n = (w * h) as usize;
+                let runs: Vec<u8> = (0..n).map(|i| (i / 5 % 3) as u8 * 100).collect();
+                check(w, h, &pal, &runs);
+                let sparse: Vec<u8> = (0..n)
+                    .map(|_| if next() < 40 { next() } else { 7 })
+                    .collect();
+                check(w, h, &pal, &sparse);
+                let repeated: Vec<u8> = (0..n).map(|i| (i as u32 % w % 4) as u8 + 150).collect();
+                check(w, h, &pal, &repeated);
+            }
+        }
+    }
+
+    #[test]
     fn round_trips_chart_like_rows() {
         let pal: Vec<[u8; 3]> = (0..=255u8).map(|i| [i, i / 3, 255 - i]).collect();
         let mut next = noise(0xD1B5_4A32_D192_ED03);
