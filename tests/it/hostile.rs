@@ -223,6 +223,20 @@ fn a_corrupt_history_is_reported_and_left_alone() {
     );
     assert!(!t.path().join("reports").exists());
     assert!(!hist.join("2015-07.parquet").exists());
+
+    // A corrupt record of the period being run is what the message's "re-run the period" is
+    // for: the run does not read it, it replaces it.
+    std::fs::remove_file(hist.join("2015-06.parquet")).unwrap();
+    std::fs::write(hist.join("2015-07.parquet"), b"garbage").unwrap();
+    let out = tongbao(t.path())
+        .args(["run", "--period", "2015-07"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let july = tongbao::history::load(&hist, "2015-07".parse().unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(july.rows.len(), 4 * 9);
 }
 
 /// Found by the fuzzer: a cell reference whose row overflows inside calamine. The file is
