@@ -299,12 +299,7 @@ impl Sheet {
 
     /// A number; `shown` is how it prints, for the column width.
     pub fn number(&mut self, row: u32, col: u16, v: f64, shown: &str, fmt: &Format) -> Xr {
-        self.number_w(row, col, v, display_width(shown), fmt)
-    }
-
-    /// A number that prints `width` narrow characters wide.
-    pub fn number_w(&mut self, row: u32, col: u16, v: f64, width: usize, fmt: &Format) -> Xr {
-        self.measure(col, width);
+        self.measure(col, display_width(shown));
         self.written(row, col, row, col);
         self.ws.write_number_with_format(row, col, v, fmt)?;
         Ok(())
