@@ -40,10 +40,12 @@ pub fn write(
 ) -> Result<PathBuf> {
     let _ = history; // rank changes are already in `result`
     let path = dir.join(file_name(cfg, result));
-    let mut wb = build(cfg, result, ingested).map_err(|e| Error::output("bulletin", e))?;
+    let mut b = build(cfg, result, ingested).map_err(|e| Error::output("bulletin", e))?;
     // Excel's own level: a third faster than the default 6, for a file ~10 % larger.
-    wb.set_zip_compression_level(3);
-    wb.save(&path)
+    b.workbook.set_zip_compression_level(3);
+    let bytes = crate::xlsxbody::save(&mut b.workbook, &b.bodies)
+        .map_err(|e| Error::output("bulletin", e))?;
+    std::fs::write(&path, bytes)
         .map_err(|e| Error::output(format!("bulletin {}", path.display()), e))?;
     Ok(path)
 }
@@ -331,13 +333,20 @@ fn measure_note(cfg: &Config) -> String {
     format!("单位:{}、%", ms.join("、"))
 }
 
+/// The workbook in memory, not yet saved, and the bodies of its tables, kept apart
+/// ([`crate::xlsxbody`]): `bodies[i]` belongs to the i-th sheet.
+pub struct Built {
+    pub workbook: Workbook,
+    pub(crate) bodies: Vec<Option<sheetfmt::Body>>,
+}
+
 /// The workbook in memory, not yet saved (public for `examples/stages.rs`, which times
 /// building and saving apart).
 pub fn build(
     cfg: &Config,
     result: &PeriodResult,
     ingested: &Ingested,
-) -> std::result::Result<Workbook, XlsxError> {
+) -> std::result::Result<Built, XlsxError> {
     let f = Fmts::new();
     let groups = unit_groups(cfg, result);
     let index: HashMap<(&str, &str), &ResultRow> = result
@@ -348,22 +357,36 @@ pub fn build(
     let names = sheet_names(cfg);
 
     let mut wb = Workbook::new();
-    wb.push_worksheet(summary_sheet(cfg, result, &groups, &index, &f)?);
+    let mut bodies = Vec::new();
+    let mut push = |wb: &mut Workbook, (ws, body): (Worksheet, Option<sheetfmt::Body>)| {
+        wb.push_worksheet(ws);
+        bodies.push(body);
+    };
+    push(&mut wb, summary_sheet(cfg, result, &groups, &index, &f)?);
     for (ind, name) in cfg.indicators.iter().zip(&names) {
-        wb.push_worksheet(indicator_sheet(
-            cfg,
-            result,
-            ind,
-            name,
-            &groups,
-            &index,
-            city_row(result, &ind.name),
-            &f,
-        )?);
+        push(
+            &mut wb,
+            indicator_sheet(
+                cfg,
+                result,
+                ind,
+                name,
+                &groups,
+                &index,
+                city_row(result, &ind.name),
+                &f,
+            )?,
+        );
     }
-    wb.push_worksheet(chart_sheet(cfg, result, &groups, &index, &f)?);
-    wb.push_worksheet(sources_sheet(cfg, result, ingested, &f)?);
-    Ok(wb)
+    push(
+        &mut wb,
+        (chart_sheet(cfg, result, &groups, &index, &f)?, None),
+    );
+    push(&mut wb, sources_sheet(cfg, result, ingested, &f)?);
+    Ok(Built {
+        workbook: wb,
+        bodies,
+    })
 }
 
 fn city_row<'a>(result: &'a PeriodResult, ind: &str) -> Option<&'a ResultRow> {
@@ -427,7 +450,7 @@ fn summary_sheet(
     groups: &[(String, Vec<String>)],
     index: &Index,
     f: &Fmts,
-) -> std::result::Result<Worksheet, XlsxError> {
+) -> std::result::Result<(Worksheet, Option<sheetfmt::Body>), XlsxError> {
     let mut sh = Sheet::new(SHEET_SUMMARY)?;
     let n_ind = cfg.indicators.len() as u16;
     let last_col = 1 + 4 * n_ind;
@@ -522,7 +545,7 @@ fn summary_sheet(
     sh.ws.set_freeze_panes(4, 2)?;
     sh.page_setup(Some(3))?;
     sh.ws.set_active(true);
-    Ok(sh.ws)
+    finish(sh)
 }
 
 /// An annual target (逐级分解目标任务) of a unit for an indicator, as exact decimals.
@@ -617,7 +640,7 @@ fn indicator_sheet(
     index: &Index,
     city: Option<&ResultRow>,
     f: &Fmts,
-) -> std::result::Result<Worksheet, XlsxError> {
+) -> std::result::Result<(Worksheet, Option<sheetfmt::Body>), XlsxError> {
     let mut sh = Sheet::new(sheet_name)?;
     let targets = targets_of(cfg, result.period.year, &ind.name);
     let value_cols = targets.values().any(|t| t.value.is_some());
@@ -742,7 +765,7 @@ fn indicator_sheet(
     sh.notes(row + 1, last_col + 1, total, &lines, &f.note, NOTE_PAD)?;
     sh.ws.set_freeze_panes(3, 2)?;
     sh.page_setup(Some(2))?;
-    Ok(sh.ws)
+    finish(sh)
 }
 
 fn chart_font(size: f64, bold: bool) -> ChartFont {
@@ -895,7 +918,6 @@ fn chart_sheet(
         let (row, col) = (2 + (i as u32 / 2) * chart_rows, (i as u16 % 2) * 8);
         sh.ws.insert_chart_with_offset(row, col, &chart, 4, 4)?;
     }
-    sh.apply_deferred()?;
     // Print the charts only (their numbers are on the indicator sheets), two rows of two
     // charts a page, never a chart cut by a page break.
     sh.ws.set_print_area(0, 0, 1 + chart_block_rows, last_col)?;
@@ -905,7 +927,7 @@ fn chart_sheet(
         .collect();
     sh.ws.set_page_breaks(&breaks)?;
     sh.page_setup(Some(0))?;
-    Ok(sh.ws)
+    sh.finish_native()
 }
 
 fn sources_sheet(
@@ -913,7 +935,7 @@ fn sources_sheet(
     result: &PeriodResult,
     ingested: &Ingested,
     f: &Fmts,
-) -> std::result::Result<Worksheet, XlsxError> {
+) -> std::result::Result<(Worksheet, Option<sheetfmt::Body>), XlsxError> {
     let mut sh = Sheet::new(SHEET_SOURCES)?;
     let headers = [
         "序号",
@@ -1026,7 +1048,12 @@ fn sources_sheet(
     sh.apply_widths(6.0, 60.0)?;
     sh.ws.set_freeze_panes(3, 0)?;
     sh.page_setup(Some(2))?;
-    Ok(sh.ws)
+    finish(sh)
+}
+
+fn finish(sh: Sheet) -> std::result::Result<(Worksheet, Option<sheetfmt::Body>), XlsxError> {
+    let (ws, body) = sh.finish()?;
+    Ok((ws, Some(body)))
 }
 
 #[cfg(test)]

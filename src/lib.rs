@@ -36,6 +36,8 @@ pub mod sheetfmt;
 pub mod template;
 pub mod text;
 pub mod units;
+#[cfg(feature = "pipeline")]
+pub mod xlsxbody;
 // (new modules: add a `pub mod` line above, keep alphabetical order)
 // Without the default feature `pipeline` only the readers are built (config, ingest and what
 // they need): the fuzz targets use that, free of polars and the writers.

@@ -169,17 +169,54 @@ pub(crate) fn rank() -> Format {
 // ---------------------------------------------------------------------------------------------
 // Sheets
 
+/// A cell of a table body, kept by [`Sheet`] until the sheet is finished.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct BodyCell {
+    pub row: u32,
+    pub col: u16,
+    /// Which of the sheet's body formats.
+    pub slot: u8,
+    pub value: BodyValue,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum BodyValue {
+    /// Finite.
+    Number(f64),
+    /// At most [`MAX_CELL_CHARS`] characters.
+    Text(Box<str>),
+    /// Borders without a value.
+    Blank,
+}
+
+/// The body of a finished sheet: its cells in (row, column) order, and where each body
+/// format was written for rust_xlsxwriter to give it a style index: (slot, row, column).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Body {
+    pub cells: Vec<BodyCell>,
+    pub placeholders: Vec<(u8, u32, u16)>,
+}
+
+/// Excel's sheet size, as rust_xlsxwriter checks it.
+fn check_cell(row: u32, col: u16) -> Xr {
+    if row < 1_048_576 && col < 16_384 {
+        Ok(())
+    } else {
+        Err(XlsxError::RowColumnLimitError)
+    }
+}
+
 /// A worksheet being filled, measuring every column as it goes.
 pub(crate) struct Sheet {
     pub ws: Worksheet,
     /// Widest text of each column so far, in narrow characters.
     pub widths: Vec<usize>,
-    /// Formats of the table body by slot, and the cells waiting for theirs:
-    /// (slot, column, row). See [`Sheet::body_number`].
+    /// Formats of the table body by slot (see [`Sheet::body_number`]) and the body cells in
+    /// the order written.
     slots: Vec<Option<Format>>,
-    deferred: Vec<(u8, u16, u32)>,
-    /// Cells written with an explicit format after some were deferred, with the number of
-    /// deferred cells at that moment: a later explicit format wins over an earlier deferred one.
+    body: Vec<BodyCell>,
+    /// Cells written with an explicit format after some body cells, with the number of body
+    /// cells at that moment: a later explicit write wins over an earlier body cell.
     explicit: std::collections::HashMap<(u32, u16), usize>,
 }
 
@@ -191,16 +228,17 @@ impl Sheet {
             ws,
             widths: Vec::new(),
             slots: Vec::new(),
-            deferred: Vec::new(),
+            body: Vec::new(),
             explicit: std::collections::HashMap::new(),
         })
     }
 
-    /// Remember that cell (`row`, `col`) takes the body format of `slot` (`fmt`, the same
-    /// format for a slot throughout the sheet). rust_xlsxwriter hashes the whole `Format` of
-    /// every cell written with one — a quarter of the workbook's time at national scale — so
-    /// body cells are written bare and their formats applied a column run at a time.
-    fn defer(&mut self, row: u32, col: u16, slot: u8, fmt: &Format) {
+    /// Keep a body cell with the format of `slot` (`fmt`, the same format for a slot
+    /// throughout the sheet). rust_xlsxwriter spends about a microsecond on every cell it
+    /// stores (a `BTreeMap` entry, the whole `Format` hashed, the XML assembled through
+    /// `fmt`), and the table bodies are most of a national workbook's 250,000 cells: they are
+    /// kept here and written by [`crate::xlsxbody`] (or handed over in [`Sheet::finish_native`]).
+    fn keep(&mut self, row: u32, col: u16, slot: u8, fmt: &Format, value: BodyValue) {
         let i = usize::from(slot);
         if self.slots.len() <= i {
             self.slots.resize(i + 1, None);
@@ -209,17 +247,22 @@ impl Sheet {
             Some(f) => debug_assert!(f == fmt, "slot {slot} holds one format"),
             None => self.slots[i] = Some(fmt.clone()),
         }
-        self.deferred.push((slot, col, row));
+        self.body.push(BodyCell {
+            row,
+            col,
+            slot,
+            value,
+        });
     }
 
     /// Cells (`r0..=r1`, `c0..=c1`) are being written with an explicit format.
     fn written(&mut self, r0: u32, c0: u16, r1: u32, c1: u16) {
-        if self.deferred.is_empty() {
+        if self.body.is_empty() {
             return;
         }
         for r in r0..=r1 {
             for c in c0..=c1 {
-                self.explicit.insert((r, c), self.deferred.len());
+                self.explicit.insert((r, c), self.body.len());
             }
         }
     }
@@ -234,41 +277,115 @@ impl Sheet {
         slot: u8,
         fmt: &Format,
     ) -> Xr {
+        check_cell(row, col)?;
         self.measure(col, width);
-        self.ws.write_number(row, col, v)?;
-        self.defer(row, col, slot, fmt);
+        let value = if v.is_finite() {
+            BodyValue::Number(v)
+        } else {
+            // As rust_xlsxwriter writes them: Excel has no such numbers.
+            BodyValue::Text(
+                if v.is_nan() {
+                    "NAN"
+                } else if v > 0.0 {
+                    "INF"
+                } else {
+                    "-INF"
+                }
+                .into(),
+            )
+        };
+        self.keep(row, col, slot, fmt, value);
         Ok(())
     }
 
     /// Body text (never a formula), measured, whose format is that of `slot`.
     pub fn body_string(&mut self, row: u32, col: u16, s: &str, slot: u8, fmt: &Format) -> Xr {
+        check_cell(row, col)?;
         self.measure(col, display_width(s));
-        self.ws.write_string(row, col, clip(s))?;
-        self.defer(row, col, slot, fmt);
+        // An empty string is a blank cell, as rust_xlsxwriter (and Excel) store it.
+        let value = if s.is_empty() {
+            BodyValue::Blank
+        } else {
+            BodyValue::Text(clip(s).into())
+        };
+        self.keep(row, col, slot, fmt, value);
         Ok(())
     }
 
     /// An empty body cell whose format is that of `slot` (borders of a table without a value).
     pub fn body_blank(&mut self, row: u32, col: u16, slot: u8, fmt: &Format) {
-        self.defer(row, col, slot, fmt);
+        if check_cell(row, col).is_ok() {
+            self.keep(row, col, slot, fmt, BodyValue::Blank);
+        }
     }
 
-    /// Apply the deferred body formats, one `set_range_format` per run of rows in a column
-    /// ([`Sheet::apply_widths`] does it; a sheet with widths of its own calls this).
-    pub fn apply_deferred(&mut self) -> Xr {
+    /// The body cells that show: in (row, column) order, the last written of a cell, none
+    /// that an explicit write came after.
+    fn surviving_body(&mut self) -> Vec<BodyCell> {
         let explicit = std::mem::take(&mut self.explicit);
-        let mut cells: Vec<(u8, u16, u32)> = std::mem::take(&mut self.deferred)
+        let mut cells: Vec<(usize, BodyCell)> = std::mem::take(&mut self.body)
             .into_iter()
             .enumerate()
-            .filter(|(k, (_, c, r))| explicit.get(&(*r, *c)).is_none_or(|&at| at <= *k))
-            .map(|(_, cell)| cell)
+            .filter(|(k, b)| explicit.get(&(b.row, b.col)).is_none_or(|&at| at <= *k))
             .collect();
-        cells.sort_unstable();
+        cells.sort_unstable_by_key(|(k, b)| (b.row, b.col, *k));
+        let mut out: Vec<BodyCell> = Vec::with_capacity(cells.len());
+        for (_, b) in cells {
+            match out.last_mut() {
+                Some(last) if (last.row, last.col) == (b.row, b.col) => *last = b,
+                _ => out.push(b),
+            }
+        }
+        out
+    }
+
+    /// The finished worksheet and its body, for [`crate::xlsxbody::save`]. Each body format
+    /// is written to one cell of its own (a blank, overwritten by the body there), so that
+    /// rust_xlsxwriter gives it a style index and the body can name it.
+    pub fn finish(mut self) -> Xr<(Worksheet, Body)> {
+        let cells = self.surviving_body();
+        let mut placeholders: Vec<(u8, u32, u16)> = Vec::new();
+        for b in &cells {
+            if placeholders.iter().all(|p| p.0 != b.slot) {
+                placeholders.push((b.slot, b.row, b.col));
+                if let Some(Some(f)) = self.slots.get(usize::from(b.slot)) {
+                    self.ws.write_blank(b.row, b.col, f)?;
+                }
+            }
+        }
+        Ok((
+            self.ws,
+            Body {
+                cells,
+                placeholders,
+            },
+        ))
+    }
+
+    /// The finished worksheet with its body written through rust_xlsxwriter, for a sheet
+    /// that native charts read (rust_xlsxwriter fills the charts' caches from its cells).
+    /// Formats go on a column run at a time: rust_xlsxwriter hashes the whole `Format` of
+    /// every cell written with one.
+    pub fn finish_native(mut self) -> Xr<Worksheet> {
+        let cells = self.surviving_body();
+        for b in &cells {
+            match &b.value {
+                BodyValue::Number(v) => {
+                    self.ws.write_number(b.row, b.col, *v)?;
+                }
+                BodyValue::Text(s) => {
+                    self.ws.write_string(b.row, b.col, s.as_ref())?;
+                }
+                BodyValue::Blank => {}
+            }
+        }
+        let mut runs: Vec<(u8, u16, u32)> = cells.iter().map(|b| (b.slot, b.col, b.row)).collect();
+        runs.sort_unstable();
         let mut i = 0;
-        while i < cells.len() {
-            let (slot, col, first) = cells[i];
+        while i < runs.len() {
+            let (slot, col, first) = runs[i];
             let mut last = first;
-            while i + 1 < cells.len() && cells[i + 1] == (slot, col, last + 1) {
+            while i + 1 < runs.len() && runs[i + 1] == (slot, col, last + 1) {
                 last += 1;
                 i += 1;
             }
@@ -277,7 +394,7 @@ impl Sheet {
             }
             i += 1;
         }
-        Ok(())
+        Ok(self.ws)
     }
 
     /// Column `col` is at least `w` narrow characters wide.
@@ -336,9 +453,7 @@ impl Sheet {
 
     /// Set the measured widths (Excel units; a CJK character is about two of them), each at
     /// least `min` and at most `max` (wider text wraps); returns them.
-    /// Body formats deferred so far are applied here: call it when the body is written.
     pub fn apply_widths(&mut self, min: f64, max: f64) -> Xr<Vec<f64>> {
-        self.apply_deferred()?;
         let mut out = Vec::new();
         for (c, w) in self.widths.clone().into_iter().enumerate() {
             let width = column_width(w, min, max);

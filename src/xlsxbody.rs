@@ -1,0 +1,831 @@
+//! The table bodies of a workbook written straight into the sheet XML of the package that
+//! rust_xlsxwriter wrote without them.
+//!
+//! rust_xlsxwriter spends about a microsecond on each cell it stores and writes (a `BTreeMap`
+//! entry, the whole `Format` hashed, the XML assembled through `fmt`, the shared-string table
+//! sorted), and a national bulletin has a quarter of a million. It still writes everything
+//! else — titles, headers, merges, notes, column widths, print setup, styles, native charts —
+//! and one cell of each body format ([`Sheet::finish`](crate::sheetfmt::Sheet::finish)), from
+//! which the style index of that format is read. The body cells are then merged into each
+//! sheet's `<sheetData>` row by row (a body cell wins over rust_xlsxwriter's at the same
+//! place: that is the placeholder), the dimension and the rows' spans recomputed, and the
+//! package written again, every other part copied without being recompressed.
+//!
+//! Body text goes in as inline strings (`t="inlineStr"`), which rust_xlsxwriter itself writes
+//! in its constant-memory mode, escaped as it escapes text.
+
+use crate::sheetfmt::{Body, BodyCell, BodyValue};
+use rust_xlsxwriter::Workbook;
+use std::fmt::Write as _;
+use std::io::{Cursor, Read, Write};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+
+/// The workbook as xlsx bytes; `bodies[i]` is the body of the i-th worksheet, if it has one
+/// kept apart.
+pub(crate) fn save(wb: &mut Workbook, bodies: &[Option<Body>]) -> Result<Vec<u8>, String> {
+    let package = wb.save_to_buffer().map_err(|e| e.to_string())?;
+    if bodies.iter().all(Option::is_none) {
+        return Ok(package);
+    }
+    let mut zin = ZipArchive::new(Cursor::new(&package)).map_err(|e| e.to_string())?;
+    // Each spliced sheet decompressed, merged and deflated again on a thread of its own.
+    let mut sheets: Vec<(usize, String, &Body, String)> = Vec::new();
+    for i in 0..zin.len() {
+        let name = match zin.name_for_index(i) {
+            Some(Ok(n)) => n.to_string(),
+            _ => continue,
+        };
+        let body = sheet_number(&name)
+            .and_then(|n| bodies.get(n - 1))
+            .and_then(Option::as_ref);
+        if let Some(body) = body {
+            let mut xml = String::new();
+            zin.by_index(i)
+                .and_then(|mut f| Ok(f.read_to_string(&mut xml)?))
+                .map_err(|e| format!("{name}: {e}"))?;
+            sheets.push((i, name, body, xml));
+        }
+    }
+    let spliced: Vec<Result<Vec<u8>, String>> = {
+        use rayon::prelude::*;
+        sheets
+            .par_iter()
+            .map(|(_, name, body, xml)| {
+                let xml = splice(xml, body).map_err(|e| format!("{name}: {e}"))?;
+                deflated_entry(name, xml.as_bytes())
+            })
+            .collect()
+    };
+    let mut spliced = spliced.into_iter();
+    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(package.len() * 2)));
+    let mut next = sheets.iter().map(|s| s.0).peekable();
+    for i in 0..zin.len() {
+        if next.peek() == Some(&i) {
+            next.next();
+            let one = spliced
+                .next()
+                .unwrap_or_else(|| Err("lost a sheet".into()))?;
+            let mut single = ZipArchive::new(Cursor::new(one)).map_err(|e| e.to_string())?;
+            let f = single.by_index_raw(0).map_err(|e| e.to_string())?;
+            out.raw_copy_file(f).map_err(|e| e.to_string())?;
+        } else {
+            let f = zin.by_index_raw(i).map_err(|e| e.to_string())?;
+            out.raw_copy_file(f).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(out.finish().map_err(|e| e.to_string())?.into_inner())
+}
+
+/// A one-entry zip holding `bytes` deflated as rust_xlsxwriter does (level 3, the 1980 epoch,
+/// owner-only permissions), to be copied raw into the package.
+fn deflated_entry(name: &str, bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(2))
+        .unix_permissions(0o600)
+        .last_modified_time(DateTime::default())
+        .large_file(false);
+    let mut z = ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len() / 5)));
+    z.start_file(name, options).map_err(|e| e.to_string())?;
+    z.write_all(bytes).map_err(|e| e.to_string())?;
+    Ok(z.finish().map_err(|e| e.to_string())?.into_inner())
+}
+
+/// N of `xl/worksheets/sheetN.xml`.
+fn sheet_number(name: &str) -> Option<usize> {
+    name.strip_prefix("xl/worksheets/sheet")?
+        .strip_suffix(".xml")?
+        .parse()
+        .ok()
+}
+
+/// A `<row>` of rust_xlsxwriter's sheet: its number (1-based), its attributes other than `r`
+/// and `spans`, and its cells by column.
+struct Row<'a> {
+    r: u32,
+    attrs: Vec<(&'a str, &'a str)>,
+    cells: Vec<(u16, &'a str)>,
+}
+
+/// `xml` (a worksheet as rust_xlsxwriter wrote it) with `body` merged into its cells.
+pub(crate) fn splice(xml: &str, body: &Body) -> Result<String, String> {
+    let (head, data, tail) = sheet_data(xml)?;
+    let rows = parse_rows(data)?;
+    // The style index of each body format, from its placeholder.
+    let mut styles: Vec<Option<&str>> = Vec::new();
+    for &(slot, row, col) in &body.placeholders {
+        let cell = rows
+            .iter()
+            .find(|r| r.r == row + 1)
+            .and_then(|r| r.cells.iter().find(|c| c.0 == col))
+            .ok_or_else(|| format!("no cell of body format {slot} at {}", cell_ref(row, col)))?;
+        let s = tag_attrs(cell.1)
+            .find(|(k, _)| *k == "s")
+            .map_or("0", |(_, v)| v);
+        let i = usize::from(slot);
+        if styles.len() <= i {
+            styles.resize(i + 1, None);
+        }
+        styles[i] = Some(s);
+    }
+    let style = |slot: u8| styles.get(usize::from(slot)).copied().flatten();
+
+    // Merge by row, then by column; a body cell wins.
+    enum Cell<'a> {
+        Raw(&'a str),
+        Body(&'a BodyCell),
+    }
+    struct Merged<'a> {
+        r: u32,
+        attrs: &'a [(&'a str, &'a str)],
+        cells: Vec<(u16, Cell<'a>)>,
+    }
+    let mut merged: Vec<Merged> = Vec::with_capacity(rows.len().max(body.cells.len() / 8));
+    let (mut ri, mut bi) = (0, 0);
+    while ri < rows.len() || bi < body.cells.len() {
+        let rr = rows.get(ri).map(|r| r.r);
+        let br = body.cells.get(bi).map(|b| b.row + 1);
+        let r = match (rr, br) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) => a,
+            (None, Some(b)) => b,
+            (None, None) => break,
+        };
+        let b0 = bi;
+        while bi < body.cells.len() && body.cells[bi].row + 1 == r {
+            bi += 1;
+        }
+        let bcells = &body.cells[b0..bi];
+        let (attrs, raw) = match rows.get(ri) {
+            Some(row) if rr == Some(r) => {
+                ri += 1;
+                (row.attrs.as_slice(), row.cells.as_slice())
+            }
+            _ => (&[][..], &[][..]),
+        };
+        let mut cells = Vec::with_capacity(raw.len() + bcells.len());
+        let (mut i, mut j) = (0, 0);
+        while i < raw.len() || j < bcells.len() {
+            match (raw.get(i), bcells.get(j)) {
+                (Some(a), Some(b)) if a.0 < b.col => {
+                    cells.push((a.0, Cell::Raw(a.1)));
+                    i += 1;
+                }
+                (Some(a), Some(b)) => {
+                    if a.0 == b.col {
+                        i += 1;
+                    }
+                    cells.push((b.col, Cell::Body(b)));
+                    j += 1;
+                }
+                (Some(a), None) => {
+                    cells.push((a.0, Cell::Raw(a.1)));
+                    i += 1;
+                }
+                (None, Some(b)) => {
+                    cells.push((b.col, Cell::Body(b)));
+                    j += 1;
+                }
+                (None, None) => break,
+            }
+        }
+        merged.push(Merged { r, attrs, cells });
+    }
+
+    // Spans by blocks of 16 rows, as rust_xlsxwriter (and Excel) give them; the dimension.
+    let mut spans: std::collections::HashMap<u32, (u16, u16)> = std::collections::HashMap::new();
+    let mut dim: Option<(u32, u16, u32, u16)> = None;
+    for m in &merged {
+        let (Some(first), Some(last)) = (m.cells.first(), m.cells.last()) else {
+            continue;
+        };
+        let (lo, hi) = (first.0, last.0);
+        let e = spans.entry((m.r - 1) / 16).or_insert((lo, hi));
+        *e = (e.0.min(lo), e.1.max(hi));
+        let d = dim.get_or_insert((m.r - 1, lo, m.r - 1, hi));
+        *d = (d.0.min(m.r - 1), d.1.min(lo), d.2.max(m.r - 1), d.3.max(hi));
+    }
+    if let Some((r0, c0, r1, c1)) = dim_of(head) {
+        let d = dim.get_or_insert((r0, c0, r1, c1));
+        *d = (d.0.min(r0), d.1.min(c0), d.2.max(r1), d.3.max(c1));
+    }
+
+    let mut out = String::with_capacity(xml.len() + body.cells.len() * 48);
+    match (dim, head.find("<dimension ref=\"")) {
+        (Some((r0, c0, r1, c1)), Some(at)) => {
+            let start = at + "<dimension ref=\"".len();
+            let end = start + head[start..].find('"').ok_or("unclosed <dimension>")?;
+            out.push_str(&head[..start]);
+            out.push_str(&cell_ref(r0, c0));
+            if (r0, c0) != (r1, c1) {
+                out.push(':');
+                out.push_str(&cell_ref(r1, c1));
+            }
+            out.push_str(&head[end..]);
+        }
+        _ => out.push_str(head),
+    }
+    out.push_str("<sheetData>");
+    let mut names: Vec<String> = Vec::new();
+    for m in &merged {
+        out.push_str("<row r=\"");
+        push_u64(&mut out, u64::from(m.r));
+        out.push('"');
+        if let Some((lo, hi)) = spans.get(&((m.r - 1) / 16)) {
+            out.push_str(" spans=\"");
+            push_u64(&mut out, u64::from(*lo) + 1);
+            out.push(':');
+            push_u64(&mut out, u64::from(*hi) + 1);
+            out.push('"');
+        }
+        for (k, v) in m.attrs {
+            let _ = write!(out, " {k}=\"{v}\"");
+        }
+        if m.cells.is_empty() {
+            out.push_str("/>");
+            continue;
+        }
+        out.push('>');
+        for (col, cell) in &m.cells {
+            match cell {
+                Cell::Raw(x) => out.push_str(x),
+                Cell::Body(b) => {
+                    let s = style(b.slot).unwrap_or("0");
+                    write_cell(&mut out, column_name(&mut names, *col), m.r, s, &b.value);
+                }
+            }
+        }
+        out.push_str("</row>");
+    }
+    out.push_str("</sheetData>");
+    out.push_str(tail);
+    Ok(out)
+}
+
+/// The XML before `<sheetData>`, between it and `</sheetData>`, and after.
+fn sheet_data(xml: &str) -> Result<(&str, &str, &str), String> {
+    if let Some(at) = xml.find("<sheetData/>") {
+        return Ok((&xml[..at], "", &xml[at + "<sheetData/>".len()..]));
+    }
+    let start = xml.find("<sheetData>").ok_or("no <sheetData>")?;
+    let end = xml.rfind("</sheetData>").ok_or("no </sheetData>")?;
+    let inner = start + "<sheetData>".len();
+    if end < inner {
+        return Err("malformed <sheetData>".into());
+    }
+    Ok((
+        &xml[..start],
+        &xml[inner..end],
+        &xml[end + "</sheetData>".len()..],
+    ))
+}
+
+/// The `name="value"` pairs of the start tag beginning `tag` (up to its first `>`).
+fn tag_attrs(tag: &str) -> impl Iterator<Item = (&str, &str)> {
+    let inner = tag.split('>').next().unwrap_or("");
+    let inner = inner.trim_end_matches('/');
+    let mut rest = inner.find(char::is_whitespace).map_or("", |i| &inner[i..]);
+    std::iter::from_fn(move || {
+        let eq = rest.find("=\"")?;
+        let name = rest[..eq].trim();
+        let value_start = eq + 2;
+        let len = rest[value_start..].find('"')?;
+        let value = &rest[value_start..value_start + len];
+        rest = &rest[value_start + len + 1..];
+        Some((name, value))
+    })
+}
+
+fn parse_rows(data: &str) -> Result<Vec<Row<'_>>, String> {
+    let mut rows = Vec::new();
+    let mut rest = data.trim_start();
+    while !rest.is_empty() {
+        if !rest.starts_with("<row ") {
+            return Err(format!("unexpected XML in <sheetData>: {:.40}", rest));
+        }
+        let tag_end = rest.find('>').ok_or("unclosed <row>")?;
+        let tag = &rest[..=tag_end];
+        let mut r = None;
+        let mut attrs = Vec::new();
+        for (k, v) in tag_attrs(tag) {
+            match k {
+                "r" => r = v.parse::<u32>().ok(),
+                "spans" => {}
+                _ => attrs.push((k, v)),
+            }
+        }
+        let r = r.ok_or("a <row> without its number")?;
+        let mut cells = Vec::new();
+        rest = &rest[tag_end + 1..];
+        if !tag.ends_with("/>") {
+            loop {
+                rest = rest.trim_start();
+                if let Some(after) = rest.strip_prefix("</row>") {
+                    rest = after;
+                    break;
+                }
+                if !rest.starts_with("<c ") {
+                    return Err(format!("unexpected XML in row {r}: {:.40}", rest));
+                }
+                let open_end = rest.find('>').ok_or("unclosed <c>")?;
+                let end = if rest[..open_end].ends_with('/') {
+                    open_end + 1
+                } else {
+                    open_end + rest[open_end..].find("</c>").ok_or("unclosed <c>")? + 4
+                };
+                let cell = &rest[..end];
+                let reference = tag_attrs(cell)
+                    .find(|(k, _)| *k == "r")
+                    .map(|(_, v)| v)
+                    .ok_or("a <c> without its reference")?;
+                let col =
+                    column_of(reference).ok_or_else(|| format!("bad reference {reference}"))?;
+                cells.push((col, cell));
+                rest = &rest[end..];
+            }
+        }
+        rows.push(Row { r, attrs, cells });
+        rest = rest.trim_start();
+    }
+    Ok(rows)
+}
+
+/// The column (0-based) of a reference such as `AB12`.
+fn column_of(reference: &str) -> Option<u16> {
+    let letters = reference.bytes().take_while(u8::is_ascii_uppercase);
+    let mut n: u32 = 0;
+    let mut any = false;
+    for b in letters {
+        n = n * 26 + u32::from(b - b'A' + 1);
+        any = true;
+        if n > 16_384 {
+            return None;
+        }
+    }
+    if any { u16::try_from(n - 1).ok() } else { None }
+}
+
+/// The first and last cell of `<dimension ref="A1:L30"/>` (0-based), if it names any.
+fn dim_of(head: &str) -> Option<(u32, u16, u32, u16)> {
+    let at = head.find("<dimension ref=\"")? + "<dimension ref=\"".len();
+    let value = &head[at..at + head[at..].find('"')?];
+    let parse = |s: &str| -> Option<(u32, u16)> {
+        let col = column_of(s)?;
+        let digits = s.trim_start_matches(|c: char| c.is_ascii_uppercase());
+        Some((digits.parse::<u32>().ok()?.checked_sub(1)?, col))
+    };
+    let (a, b) = value.split_once(':').unwrap_or((value, value));
+    let ((r0, c0), (r1, c1)) = (parse(a)?, parse(b)?);
+    Some((r0, c0, r1, c1))
+}
+
+/// Column letters, 0 → A.
+fn column_letters(col: u16) -> String {
+    let mut n = u32::from(col) + 1;
+    let mut s = Vec::new();
+    while n > 0 {
+        let d = (n - 1) % 26;
+        s.push(b'A' + d as u8);
+        n = (n - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+fn column_name(names: &mut Vec<String>, col: u16) -> &str {
+    let i = usize::from(col);
+    if names.len() <= i {
+        names.extend((names.len()..=i).map(|c| column_letters(c as u16)));
+    }
+    &names[i]
+}
+
+fn cell_ref(row: u32, col: u16) -> String {
+    format!("{}{}", column_letters(col), row + 1)
+}
+
+/// One body cell, as rust_xlsxwriter writes a cell of that kind (`style` "0" is left out).
+fn write_cell(out: &mut String, col: &str, row: u32, style: &str, value: &BodyValue) {
+    let open = |out: &mut String| {
+        out.push_str("<c r=\"");
+        out.push_str(col);
+        push_u64(out, u64::from(row));
+        if style != "0" {
+            out.push_str("\" s=\"");
+            out.push_str(style);
+        }
+        out.push('"');
+    };
+    match value {
+        BodyValue::Number(v) => {
+            open(out);
+            out.push_str("><v>");
+            push_number(out, *v);
+            out.push_str("</v></c>");
+        }
+        BodyValue::Text(t) => {
+            open(out);
+            let ws = ['\t', '\n', ' '];
+            out.push_str(" t=\"inlineStr\"><is><t");
+            if t.starts_with(ws) || t.ends_with(ws) {
+                out.push_str(" xml:space=\"preserve\"");
+            }
+            out.push('>');
+            push_escaped(out, t);
+            out.push_str("</t></is></c>");
+        }
+        // Excel leaves out a blank cell without a format.
+        BodyValue::Blank if style == "0" => {}
+        BodyValue::Blank => {
+            open(out);
+            out.push_str("/>");
+        }
+    }
+}
+
+/// Decimal digits of `n`.
+fn push_u64(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+}
+
+/// `v` exactly as Rust prints an `f64` (the shortest text that reads back as `v`, which is
+/// what rust_xlsxwriter writes). Most numbers of a bulletin are whole or have one decimal:
+/// when `v` is the double nearest to n/10 for an integer n, "n/10.n%10" is that shortest
+/// text (an integer is shorter only when n%10 is 0, and below 2^48 the doubles are closer
+/// together than tenths, so no other tenth reads back as `v`), so it is printed without the
+/// float printer.
+fn push_number(out: &mut String, v: f64) {
+    let n = (v * 10.0).round();
+    if v.abs() < 281_474_976_710_656.0 && n / 10.0 == v && v != 0.0 {
+        let m = n.abs() as u64;
+        if v < 0.0 {
+            out.push('-');
+        }
+        push_u64(out, m / 10);
+        if !m.is_multiple_of(10) {
+            out.push('.');
+            out.push(char::from(b'0' + (m % 10) as u8));
+        }
+    } else {
+        let _ = write!(out, "{v}");
+    }
+}
+
+/// Text escaped as rust_xlsxwriter escapes a string: a literal `_xHHHH_` gets its underscore
+/// escaped (Excel would read it as an escape), then `& < >`, control characters as `_xHHHH_`
+/// (tab and newline stay) and the non-characters U+FFFE and U+FFFF.
+fn push_escaped(out: &mut String, t: &str) {
+    let mut rest = t;
+    while let Some(at) = rest.find("_x") {
+        let (before, from) = rest.split_at(at);
+        push_xml(out, before);
+        let is_escape = from.len() >= 7
+            && from.is_char_boundary(6)
+            && from[2..6].bytes().all(|b| b.is_ascii_hexdigit())
+            && from[6..].starts_with('_');
+        if is_escape {
+            out.push_str("_x005F");
+        }
+        out.push_str("_x");
+        rest = &from[2..];
+    }
+    push_xml(out, rest);
+}
+
+fn push_xml(out: &mut String, t: &str) {
+    let mut start = 0;
+    for (i, ch) in t.char_indices() {
+        let esc: Option<&str> = match ch {
+            '&' => Some("&amp;"),
+            '<' => Some("&lt;"),
+            '>' => Some("&gt;"),
+            '\t' | '\n' => None,
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {
+                out.push_str(&t[start..i]);
+                let _ = write!(out, "_x{:04X}_", u32::from(ch));
+                start = i + ch.len_utf8();
+                continue;
+            }
+            _ => None,
+        };
+        if let Some(e) = esc {
+            out.push_str(&t[start..i]);
+            out.push_str(e);
+            start = i + 1;
+        }
+    }
+    out.push_str(&t[start..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> String {
+        let mut out = String::new();
+        push_escaped(&mut out, s);
+        out
+    }
+
+    #[test]
+    fn text_is_escaped_as_rust_xlsxwriter_escapes_it() {
+        assert_eq!(text("a&b<c>d\"e'"), "a&amp;b&lt;c&gt;d\"e'");
+        assert_eq!(text("a\tb\nc\u{1}d\u{1f}"), "a\tb\nc_x0001_d_x001F_");
+        assert_eq!(text("\u{fffe}\u{ffff}"), "_xFFFE__xFFFF_");
+        assert_eq!(text("_x0041_"), "_x005F_x0041_");
+        assert_eq!(text("_x004G_ _x12 _x"), "_x004G_ _x12 _x");
+        assert_eq!(text("a_x00aF_b_x0000_"), "a_x005F_x00aF_b_x005F_x0000_");
+        assert_eq!(text("_x漯河_"), "_x漯河_");
+        assert_eq!(text("城乡一体化示范区"), "城乡一体化示范区");
+    }
+
+    #[test]
+    fn numbers_print_as_rust_prints_f64() {
+        let check = |v: f64| {
+            let mut out = String::new();
+            push_number(&mut out, v);
+            assert_eq!(out, format!("{v}"), "{v:e}");
+        };
+        for v in [
+            0.0,
+            -0.0,
+            8.0,
+            -3.0,
+            10.2,
+            337679415.1,
+            1e15,
+            1e16,
+            123456789012345.0,
+            -0.5,
+            0.1,
+            2.5e-7,
+            1e21,
+            0.05,
+            0.15,
+            1.25,
+            899999999999999.9,
+            900000000000000.1,
+            4503599627370497.0,
+            9007199254740993.0,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            281474976710655.9,
+            281474976710656.0,
+            140737488355327.9,
+            658867133293218.3,
+        ] {
+            check(v);
+            check(-v);
+        }
+        // Tenths as amounts are computed (decimals to f64), and numbers of every size between.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let tenths = (x >> (x % 60)) as i64;
+            check(tenths as f64 / 10.0);
+            check(f64::from_bits(x));
+            check((x % 100_000) as f64 / 100.0);
+        }
+    }
+
+    #[test]
+    fn columns_and_references() {
+        for (c, s) in [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"), (702, "AAA")] {
+            assert_eq!(column_letters(c), s);
+            assert_eq!(column_of(&format!("{s}7")), Some(c));
+        }
+        assert_eq!(column_letters(16_383), "XFD");
+        assert_eq!(column_of("XFD1"), Some(16_383));
+        assert_eq!(column_of("12"), None);
+        assert_eq!(
+            dim_of("<worksheet><dimension ref=\"B2:L30\"/>"),
+            Some((1, 1, 29, 11))
+        );
+        assert_eq!(dim_of("<dimension ref=\"A1\"/>"), Some((0, 0, 0, 0)));
+    }
+
+    fn cell(row: u32, col: u16, slot: u8, value: BodyValue) -> BodyCell {
+        BodyCell {
+            row,
+            col,
+            slot,
+            value,
+        }
+    }
+
+    #[test]
+    fn a_body_is_merged_into_rows_by_column_with_spans_and_dimension() {
+        let xml = concat!(
+            r#"<worksheet><dimension ref="A1:C2"/><sheetData>"#,
+            r#"<row r="1" spans="1:3" ht="36" customHeight="1"><c r="A1" s="1" t="s"><v>0</v></c><c r="B1" s="1"/><c r="C1" s="1"/></row>"#,
+            r#"<row r="2" spans="1:3"><c r="A2" s="5"/><c r="B2" s="4"/><c r="C2" s="2" t="s"><v>1</v></c></row>"#,
+            r#"<row r="3" ht="20.25" customHeight="1"/>"#,
+            r#"</sheetData><mergeCells count="1"><mergeCell ref="A1:C1"/></mergeCells></worksheet>"#
+        );
+        let body = Body {
+            cells: vec![
+                cell(1, 0, 3, BodyValue::Text("郾城区 ".into())),
+                cell(1, 1, 0, BodyValue::Number(10.2)),
+                cell(2, 1, 0, BodyValue::Number(8.0)),
+                cell(2, 3, 3, BodyValue::Blank),
+                cell(17, 0, 3, BodyValue::Text("a<b".into())),
+            ],
+            placeholders: vec![(0, 1, 1), (3, 1, 0)],
+        };
+        let out = splice(xml, &body).unwrap();
+        assert_eq!(
+            out,
+            concat!(
+                r#"<worksheet><dimension ref="A1:D18"/><sheetData>"#,
+                r#"<row r="1" spans="1:4" ht="36" customHeight="1"><c r="A1" s="1" t="s"><v>0</v></c><c r="B1" s="1"/><c r="C1" s="1"/></row>"#,
+                r#"<row r="2" spans="1:4"><c r="A2" s="5" t="inlineStr"><is><t xml:space="preserve">郾城区 </t></is></c><c r="B2" s="4"><v>10.2</v></c><c r="C2" s="2" t="s"><v>1</v></c></row>"#,
+                r#"<row r="3" spans="1:4" ht="20.25" customHeight="1"><c r="B3" s="4"><v>8</v></c><c r="D3" s="5"/></row>"#,
+                r#"<row r="18" spans="1:1"><c r="A18" s="5" t="inlineStr"><is><t>a&lt;b</t></is></c></row>"#,
+                r#"</sheetData><mergeCells count="1"><mergeCell ref="A1:C1"/></mergeCells></worksheet>"#
+            )
+        );
+    }
+
+    /// Every cell of every sheet of an xlsx package: (sheet, reference) → (the style's XML,
+    /// type, value), the rows' attributes, and each sheet's XML outside `<sheetData>`.
+    type Resolved = (
+        std::collections::BTreeMap<(String, String), (String, String, String)>,
+        Vec<(String, u32, Vec<(String, String)>)>,
+        Vec<String>,
+    );
+
+    fn resolve(package: &[u8]) -> Resolved {
+        let mut z = ZipArchive::new(Cursor::new(package)).unwrap();
+        let mut read = |name: &str| {
+            let mut s = String::new();
+            if let Ok(mut f) = z.by_name(name) {
+                f.read_to_string(&mut s).unwrap();
+            }
+            s
+        };
+        let strip = |x: &str| {
+            let mut out = String::new();
+            let mut depth = 0;
+            for ch in x.chars() {
+                match ch {
+                    '<' => depth += 1,
+                    '>' => depth -= 1,
+                    _ if depth == 0 => out.push(ch),
+                    _ => {}
+                }
+            }
+            out
+        };
+        let styles = read("xl/styles.xml");
+        let xfs = &styles[styles.find("<cellXfs").unwrap()..styles.find("</cellXfs>").unwrap()];
+        let xfs: Vec<String> = xfs.split("<xf ").skip(1).map(|x| x.to_string()).collect();
+        let sst: Vec<String> = read("xl/sharedStrings.xml")
+            .split("<si>")
+            .skip(1)
+            .map(|x| strip(x.split("</si>").next().unwrap()))
+            .collect();
+        let mut cells = std::collections::BTreeMap::new();
+        let mut rows_out = Vec::new();
+        let mut rest = Vec::new();
+        for n in 1.. {
+            let name = format!("xl/worksheets/sheet{n}.xml");
+            let xml = read(&name);
+            if xml.is_empty() {
+                break;
+            }
+            let (head, data, tail) = sheet_data(&xml).unwrap();
+            rest.push(format!("{head}{tail}"));
+            for row in parse_rows(data).unwrap() {
+                let attrs = row
+                    .attrs
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect();
+                rows_out.push((name.clone(), row.r, attrs));
+                for (_, c) in row.cells {
+                    let a: Vec<(&str, &str)> = tag_attrs(c).collect();
+                    let get = |k: &str| a.iter().find(|x| x.0 == k).map(|x| x.1);
+                    let xf = xfs[get("s").unwrap_or("0").parse::<usize>().unwrap()].clone();
+                    let inner = c.split_once('>').map_or("", |x| x.1);
+                    let (kind, value) = match get("t") {
+                        Some("s") => ("text", sst[strip(inner).parse::<usize>().unwrap()].clone()),
+                        Some("inlineStr") => ("text", strip(inner)),
+                        Some(t) => (t, strip(inner)),
+                        None => ("number", strip(inner)),
+                    };
+                    cells.insert(
+                        (name.clone(), get("r").unwrap().to_string()),
+                        (xf, kind.to_string(), value),
+                    );
+                }
+            }
+        }
+        (cells, rows_out, rest)
+    }
+
+    /// A sheet with every kind of body cell, overwritten both ways, next to explicit cells.
+    fn fill(sh: &mut crate::sheetfmt::Sheet) {
+        use crate::sheetfmt;
+        let (text, amount, pct) = (sheetfmt::cell(), sheetfmt::amount(), sheetfmt::pct());
+        sh.heading(
+            5,
+            2,
+            ["标题", "左", "右"],
+            [&sheetfmt::title(), &sheetfmt::body(), &sheetfmt::body()],
+        )
+        .unwrap();
+        sh.string(2, 0, "组别", &sheetfmt::header()).unwrap();
+        // Explicit, then a body cell over it: the body cell shows.
+        sh.string(3, 4, "explicit first", &sheetfmt::note())
+            .unwrap();
+        let hostile = [
+            "郾城区",
+            " leading",
+            "a&b<c>d",
+            "_x0041_",
+            "ctl\u{1}\u{1f}",
+            "",
+            "tab\tnew\nline",
+        ];
+        for r in 3..40u32 {
+            sh.body_string(r, 0, hostile[r as usize % hostile.len()], 0, &text)
+                .unwrap();
+            sh.body_number(r, 1, f64::from(r) * 1234.5 - 7000.0, 8, 1, &amount)
+                .unwrap();
+            sh.body_number(r, 2, f64::from(r) / 3.0, 4, 2, &pct)
+                .unwrap();
+            if r % 3 == 0 {
+                sh.body_blank(r, 3, 2, &pct);
+            }
+            sh.body_string(r, 4, "body", 0, &text).unwrap();
+        }
+        sh.body_number(40, 2, f64::NAN, 3, 2, &pct).unwrap();
+        sh.body_number(41, 2, f64::NEG_INFINITY, 3, 2, &pct)
+            .unwrap();
+        // A body cell, then an explicit write over it: the explicit one shows.
+        sh.string(5, 1, "explicit after", &sheetfmt::header())
+            .unwrap();
+        sh.merged(45, 0, 45, 5, "注:merged under the body", &sheetfmt::note())
+            .unwrap();
+        sh.ws.set_row_height(7, 30).unwrap();
+        sh.ws.set_row_height(100, 12).unwrap();
+        sh.apply_widths(6.0, 40.0).unwrap();
+        sh.page_setup(Some(2)).unwrap();
+    }
+
+    #[test]
+    fn a_spliced_workbook_reads_as_rust_xlsxwriter_would_write_it() {
+        use crate::sheetfmt::Sheet;
+        let mut native = Workbook::new();
+        let mut spliced = Workbook::new();
+        let mut bodies = Vec::new();
+        for name in ["一", "二"] {
+            let mut a = Sheet::new(name).unwrap();
+            fill(&mut a);
+            native.push_worksheet(a.finish_native().unwrap());
+            let mut b = Sheet::new(name).unwrap();
+            fill(&mut b);
+            let (ws, body) = b.finish().unwrap();
+            assert!(body.cells.len() > 150 && body.placeholders.len() == 3);
+            spliced.push_worksheet(ws);
+            bodies.push(Some(body));
+        }
+        let a = resolve(&native.save_to_buffer().unwrap());
+        let b = resolve(&save(&mut spliced, &bodies).unwrap());
+        assert_eq!(a.0.len(), b.0.len());
+        for (k, v) in &a.0 {
+            assert_eq!(Some(v), b.0.get(k), "{k:?}");
+        }
+        assert_eq!(a.1, b.1);
+        assert_eq!(a.2, b.2);
+        let cell = |r: &str| b.0[&("xl/worksheets/sheet1.xml".to_string(), r.to_string())].clone();
+        // As stored: Excel reads the escaped underscore back as the literal text.
+        assert_eq!(cell("A4").2, "_x005F_x0041_");
+        assert_eq!(cell("A5").2, "ctl_x0001__x001F_");
+        assert_eq!(cell("A10").2, "a&amp;b&lt;c&gt;d");
+        // An empty string is a blank cell with the body's format.
+        assert_eq!(
+            (cell("A6").1.as_str(), cell("A6").2.as_str()),
+            ("number", "")
+        );
+        assert_eq!(cell("A6").0, cell("A4").0);
+        assert_eq!(cell("E4").2, "body");
+        assert_eq!(cell("B6").2, "explicit after");
+        assert_eq!(cell("C41").2, "NAN");
+        assert_eq!(cell("C42").2, "-INF");
+        assert_eq!(cell("B5").2, "-2062");
+    }
+}
