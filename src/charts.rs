@@ -355,7 +355,7 @@ pub(crate) fn e2s<E: std::fmt::Display>(e: E) -> String {
 }
 
 fn render<P: Picture>(p: &P, painter: &Painter, path: &Path) -> Result<(), String> {
-    std::fs::write(path, paint(p, painter)?.png()).map_err(e2s)
+    std::fs::write(path, paint(p, painter)?.into_png()).map_err(e2s)
 }
 
 /// The picture on white: shapes by plotters, then the text layer on top.
@@ -472,7 +472,7 @@ fn draw_growth(g: &GrowthChart, ctx: &Painter, root: &Area, tx: &mut Texts) -> R
     let y_of = |v: f64| pb - ((v - lo_t) / (hi_t - lo_t)) as f32 * (pb - pt);
     let (pl, pr) = (left as f32, (width - right) as f32);
 
-    root.fill(&WHITE).map_err(e2s)?;
+    // (The canvas starts white: no fill, which was a pass over every pixel.)
     // Grid and y ticks.
     let mut tick_labels = Vec::new();
     let n_ticks = (((hi_t - lo_t) / step).round() as usize).min(50);
@@ -657,7 +657,7 @@ fn trend_size(t: &TrendChart) -> (u32, u32) {
 fn draw_trend(t: &TrendChart, ctx: &Painter, root: &Area, tx: &mut Texts) -> Result<(), String> {
     let (width, _) = root.dim_in_pixel();
     let (left, legend_w, title_h) = (70u32, 190u32, T_TITLE_H);
-    root.fill(&WHITE).map_err(e2s)?;
+    // (The canvas starts white.)
     tx.add(
         &t.title,
         22.0,

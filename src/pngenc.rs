@@ -358,7 +358,9 @@ impl Adler {
 /// zlib stream (one fixed-Huffman block) of the image's rows, each behind filter byte 0,
 /// appended to `out`. Along a row: the stretch equal to the row above is one match at
 /// distance `w + 1`, a run of one colour a match at distance 1, anything else a literal.
-fn zlib(out: &mut Vec<u8>, px: &[u8], w: usize) {
+/// With `clear`, each row is zeroed once the scan is past it (while it is still in the
+/// cache), so that the canvas is white again for the next chart without a pass of its own.
+fn zlib(out: &mut Vec<u8>, px: &mut [u8], w: usize, clear: bool) {
     let stride = w + 1;
     // (A one-pixel row would leave matches with the row above shorter than 3.)
     let use_above = (3..=MAX_DIST).contains(&stride);
@@ -372,8 +374,15 @@ fn zlib(out: &mut Vec<u8>, px: &[u8], w: usize) {
     // Bytes so far of a match at distance `stride` not yet written: a match that reaches the
     // end of a row goes on through the next filter byte (0 both times) into the next row.
     let mut pending = 0;
-    let mut prev: Option<&[u8]> = None;
-    for row in px.chunks_exact(w) {
+    let h = px.len() / w;
+    for k in 0..h {
+        // Row k compares with row k - 1 only: the one before that is done with.
+        if clear && k >= 2 {
+            px[(k - 2) * w..(k - 1) * w].fill(0);
+        }
+        let (done, rest) = px.split_at(k * w);
+        let row = &rest[..w];
+        let prev = k.checked_sub(1).map(|p| &done[p * w..]);
         // Matches cost at most 31 bits for 3 bytes, literals 9 bits a byte; `pending` is in
         // pieces of 258 (26 bits).
         bits.room(pending / 8 + stride * 11 / 8 + 16);
@@ -459,7 +468,9 @@ fn zlib(out: &mut Vec<u8>, px: &[u8], w: usize) {
         }
         // (Summed after the scan has brought the row into cache: measurably faster than before.)
         adler.row(row, false);
-        prev = Some(row);
+    }
+    if clear {
+        px[h.saturating_sub(2) * w..].fill(0);
     }
     if pending > 0 {
         bits.room(pending / 8 + 8);
@@ -484,7 +495,17 @@ fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], body: impl FnOnce(&mut Vec<u8>)) {
 }
 
 /// An 8-bit palette PNG of `w` × `h` pixels (`px` row by row, indices into `palette`).
+/// (It encodes a copy of `px`: [`encode_and_clear`] is the way without one.)
 pub fn encode(w: u32, h: u32, palette: &[[u8; 3]], px: &[u8]) -> Vec<u8> {
+    encode_rows(w, h, palette, &mut px.to_vec(), false)
+}
+
+/// [`encode`], leaving every pixel of `px` 0 (a chart canvas ready for the next chart).
+pub fn encode_and_clear(w: u32, h: u32, palette: &[[u8; 3]], px: &mut [u8]) -> Vec<u8> {
+    encode_rows(w, h, palette, px, true)
+}
+
+fn encode_rows(w: u32, h: u32, palette: &[[u8; 3]], px: &mut [u8], clear: bool) -> Vec<u8> {
     assert_eq!(px.len(), w as usize * h as usize, "pixel count");
     assert!(!palette.is_empty() && palette.len() <= 256, "palette size");
     assert!(w > 0 && h > 0, "empty image");
@@ -498,7 +519,7 @@ pub fn encode(w: u32, h: u32, palette: &[[u8; 3]], px: &[u8]) -> Vec<u8> {
     chunk(&mut out, b"PLTE", |o| {
         o.extend(palette.iter().flatten());
     });
-    chunk(&mut out, b"IDAT", |o| zlib(o, px, w as usize));
+    chunk(&mut out, b"IDAT", |o| zlib(o, px, w as usize, clear));
     chunk(&mut out, b"IEND", |_| {});
     out
 }
@@ -531,6 +552,10 @@ mod tests {
 
     fn check(w: u32, h: u32, pal: &[[u8; 3]], px: &[u8]) -> usize {
         let bytes = encode(w, h, pal, px);
+        // The same bytes when the rows are cleared behind the scan, and every pixel 0 after.
+        let mut copy = px.to_vec();
+        assert_eq!(encode_and_clear(w, h, pal, &mut copy), bytes, "{w} × {h}");
+        assert!(copy.iter().all(|&b| b == 0), "{w} × {h} cleared");
         // The decoder does not verify the zlib checksum: compare it with the whole stream's.
         let raw: Vec<u8> = px
             .chunks(w as usize)

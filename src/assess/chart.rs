@@ -139,7 +139,7 @@ fn tick_step(max: f64) -> f64 {
 }
 
 fn draw(job: &Job, ctx: &Painter, root: &Area, tx: &mut Texts) -> std::result::Result<(), String> {
-    root.fill(&WHITE).map_err(e2s)?;
+    // (The canvas starts white: no fill, which was a pass over every pixel.)
     let h = height(job);
     let (pl, pr) = (LEFT as f32, (WIDTH - RIGHT) as f32);
     let (pt, pb) = (TOP as f32, (h - BOTTOM) as f32);
