@@ -270,6 +270,37 @@ impl Canvas {
         }
     }
 
+    /// [`Canvas::stamp`] of a block whose non-zero levels are `runs` (row, first column,
+    /// length; see [`runs`]): a glyph is mostly edges, and a branch on every zero level
+    /// mispredicted at every other pixel (a sixth of a chart's time was stamping text).
+    pub fn stamp_runs(
+        &mut self,
+        pen: Pen,
+        (x, y): (i64, i64),
+        gw: usize,
+        levels: &[u8],
+        runs: &[(u16, u16, u16)],
+    ) {
+        let gh = levels.len().checked_div(gw).unwrap_or(0);
+        let inside = x >= 0
+            && y >= 0
+            && x + gw as i64 <= i64::from(self.w)
+            && y + gh as i64 <= i64::from(self.h);
+        if !inside {
+            return self.stamp(pen, x, y, gw, levels);
+        }
+        let w = self.w as usize;
+        let origin = y as usize * w + x as usize;
+        for &(r, c, n) in runs {
+            let (r, c, n) = (usize::from(r), usize::from(c), usize::from(n));
+            let src = &levels[r * gw + c..][..n];
+            let base = origin + r * w + c;
+            for (k, &l) in src.iter().enumerate() {
+                self.blend_at(pen, base + k, l);
+            }
+        }
+    }
+
     /// Paint `rgb` at (x, y) with coverage `cov` (0–255); outside the canvas nothing happens.
     pub fn cover(&mut self, x: i64, y: i64, rgb: [u8; 3], cov: u8) {
         let l = level(cov);
@@ -419,6 +450,29 @@ impl Canvas {
     }
 }
 
+/// The runs of non-zero levels of a block `gw` wide: (row, first column, length).
+pub fn runs(gw: usize, levels: &[u8]) -> Vec<(u16, u16, u16)> {
+    let mut out = Vec::new();
+    if gw == 0 {
+        return out;
+    }
+    for (r, row) in levels.chunks(gw).enumerate() {
+        let mut c = 0;
+        while c < row.len() {
+            if row[c] == 0 {
+                c += 1;
+                continue;
+            }
+            let start = c;
+            while c < row.len() && row[c] != 0 {
+                c += 1;
+            }
+            out.push((r as u16, start as u16, (c - start) as u16));
+        }
+    }
+    out
+}
+
 /// plotters draws shapes through this backend onto a [`Canvas`].
 pub struct CanvasBackend<'a>(pub &'a mut Canvas);
 
@@ -539,8 +593,41 @@ pub type Area<'a> = DrawingArea<CanvasBackend<'a>, plotters::coord::Shift>;
 
 #[cfg(test)]
 mod tests {
-    use super::{Canvas, CanvasBackend, ceil_i, floor_i};
+    use super::{Canvas, CanvasBackend, ceil_i, floor_i, runs};
     use plotters::prelude::*;
+
+    #[test]
+    fn a_block_is_stamped_alike_by_its_runs_inside_and_across_the_edges() {
+        let levels: Vec<u8> = [
+            [0, 3, 16, 16, 0, 0, 9],
+            [0, 0, 0, 0, 0, 0, 0],
+            [16, 1, 0, 2, 2, 2, 0],
+        ]
+        .concat();
+        let r = runs(7, &levels);
+        assert_eq!(
+            r,
+            [(0, 1, 3), (0, 6, 1), (2, 0, 2), (2, 3, 3)],
+            "row, first column, length"
+        );
+        assert!(runs(0, &[]).is_empty());
+        for at in [(5, 4), (0, 0), (-3, 2), (16, 17), (-2, -1), (30, 2)] {
+            let (mut a, mut b) = (Canvas::new(20, 18), Canvas::new(20, 18));
+            let (pa, pb) = (a.pen([200, 30, 30]), b.pen([200, 30, 30]));
+            // Over a grid line and a bar, as text is drawn.
+            for c in [&mut a, &mut b] {
+                c.fill(0, 5, 19, 5, [0xD9, 0xD9, 0xD9]);
+                c.fill(6, 0, 8, 17, [0x2F, 0x55, 0x97]);
+            }
+            a.stamp(pa, at.0, at.1, 7, &levels);
+            b.stamp_runs(pb, at, 7, &levels, &r);
+            for y in 0..18 {
+                for x in 0..20 {
+                    assert_eq!(a.rgb_at(x, y), b.rgb_at(x, y), "{at:?} at {x},{y}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn discs_at_integer_centres_are_stamped_as_drawn_pixel_by_pixel() {

@@ -181,6 +181,8 @@ struct CachedGlyph {
     w: usize,
     /// Coverage as blending levels ([`crate::canvas::level`]), row by row.
     cov: Vec<u8>,
+    /// Where `cov` is not zero ([`crate::canvas::runs`]).
+    runs: Vec<(u16, u16, u16)>,
 }
 
 type GlyphKey = (u64, u16, u32, u8, u8);
@@ -271,11 +273,18 @@ impl Painter {
                             cov[y * w + x] = crate::canvas::level(c);
                         }
                     });
+                    // (A glyph of a few hundred pixels: its rows fit u16 with room to spare.)
+                    let runs = if w <= 4096 && h <= 4096 {
+                        crate::canvas::runs(w, &cov)
+                    } else {
+                        Vec::new()
+                    };
                     Some(std::rc::Rc::new(CachedGlyph {
                         dx: bb.min.x as i64,
                         dy: bb.min.y as i64,
                         w,
                         cov,
+                        runs,
                     }))
                 })
                 .clone()
@@ -402,7 +411,12 @@ impl Painter {
                 }
                 let (ix, qx) = split_quarter(caret);
                 if let Some(gl) = self.glyph(id, scale, qx, qy) {
-                    canvas.stamp(pen, ix + gl.dx, iy + gl.dy, gl.w, &gl.cov);
+                    let at = (ix + gl.dx, iy + gl.dy);
+                    if gl.runs.is_empty() {
+                        canvas.stamp(pen, at.0, at.1, gl.w, &gl.cov);
+                    } else {
+                        canvas.stamp_runs(pen, at, gl.w, &gl.cov, &gl.runs);
+                    }
                 }
                 caret += adv;
             }
