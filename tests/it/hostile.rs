@@ -106,6 +106,46 @@ fn damaged_empty_and_foreign_files_are_named() {
 }
 
 #[test]
+fn an_oversized_file_is_named_a_folder_skipped_and_a_link_followed() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = month(t.path());
+    // A sparse file past the 64 MB limit: refused from its size, never read.
+    write_xlsx(
+        &dir.join("临颍县.xlsx"),
+        &[("月报", canonical("临颍县", "2015年1-7月", &rows_for(1.0)))],
+    );
+    std::fs::File::options()
+        .write(true)
+        .open(dir.join("临颍县.xlsx"))
+        .unwrap()
+        .set_len(65 * 1024 * 1024)
+        .unwrap();
+    std::fs::create_dir_all(dir.join("旧表.xlsx")).unwrap();
+    let elsewhere = t.path().join("elsewhere/舞阳县.xlsx");
+    write_xlsx(
+        &elsewhere,
+        &[("月报", canonical("舞阳县", "2015年1-7月", &rows_for(1.0)))],
+    );
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&elsewhere, dir.join("舞阳县.xlsx")).unwrap();
+    let (code, out, _) = check(t.path());
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains(
+            "临颍县.xlsx: 文件过大 (file too large): 65 MB, a submission is at most 64 MB"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("旧表"), "{out}");
+    // Without the oversized file: the linked workbook is read as its target.
+    std::fs::remove_file(dir.join("临颍县.xlsx")).unwrap();
+    let (code, out, _) = check(t.path());
+    assert_eq!(code, Some(0), "{out}");
+    #[cfg(unix)]
+    assert!(out.contains("舞阳县                        1000"), "{out}");
+}
+
+#[test]
 fn formulas_use_their_saved_result_or_are_named() {
     let t = tempfile::tempdir().unwrap();
     let path = month(t.path()).join("舞阳县.xlsx");
