@@ -220,8 +220,17 @@ type GlyphMap = std::collections::HashMap<
     std::hash::BuildHasherDefault<KeyHasher>,
 >;
 
+/// (painter, character) → (glyph, unscaled advance): a CJK character's glyph is a search of
+/// the font's character map, and every label is measured and drawn.
+type CharMap = std::collections::HashMap<
+    (u64, char),
+    (ab_glyph::GlyphId, f32),
+    std::hash::BuildHasherDefault<KeyHasher>,
+>;
+
 thread_local! {
     static GLYPHS: std::cell::RefCell<GlyphMap> = std::cell::RefCell::new(GlyphMap::default());
+    static CHARS: std::cell::RefCell<CharMap> = std::cell::RefCell::new(CharMap::default());
 }
 
 static PAINTERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -295,17 +304,34 @@ impl Painter {
         PxScale::from(em * self.em_to_scale)
     }
 
+    /// The glyph of `c` and its unscaled advance (× the scale's `h_scale_factor`, as
+    /// ab_glyph's `h_advance` computes it, gives the advance in pixels).
+    fn char_glyph(&self, c: char) -> (ab_glyph::GlyphId, f32) {
+        CHARS.with(|m| {
+            *m.borrow_mut().entry((self.id, c)).or_insert_with(|| {
+                let id = self.font.glyph_id(c);
+                (id, self.font.h_advance_unscaled(id))
+            })
+        })
+    }
+
+    /// Pixels per font unit horizontally at `em` (ab_glyph's `h_scale_factor`, which looks
+    /// up the font's ascent and descent each time it is asked).
+    fn h_factor(&self, em: f32) -> f32 {
+        self.font.as_scaled(self.scale(em)).h_scale_factor()
+    }
+
     /// Advance width of `s` in pixels (with kerning).
     pub fn width(&self, s: &str, em: f32) -> f32 {
-        let f = self.font.as_scaled(self.scale(em));
+        let k = self.h_factor(em);
         let mut w = 0.0;
         let mut prev = None;
         for c in s.chars() {
-            let id = f.glyph_id(c);
+            let (id, adv) = self.char_glyph(c);
             if let Some(p) = prev {
-                w += f.kern(p, id);
+                w += k * self.font.kern_unscaled(p, id);
             }
-            w += f.h_advance(id);
+            w += k * adv;
             prev = Some(id);
         }
         w
@@ -332,12 +358,12 @@ impl Painter {
 
     /// Split `s` into lines no wider than `max_w` (CJK text breaks anywhere), at most `max_lines`.
     pub fn wrap(&self, s: &str, em: f32, max_w: f32, max_lines: usize) -> Vec<String> {
-        let f = self.font.as_scaled(self.scale(em));
+        let k = self.h_factor(em);
         let mut lines: Vec<String> = Vec::new();
         let mut cur = String::new();
         let mut w = 0.0;
         for c in s.chars() {
-            let adv = f.h_advance(f.glyph_id(c));
+            let adv = k * self.char_glyph(c).1;
             if !cur.is_empty() && w + adv > max_w {
                 lines.push(std::mem::take(&mut cur));
                 w = 0.0;
@@ -369,14 +395,14 @@ impl Painter {
         let mut glyphs: Vec<(ab_glyph::GlyphId, f32, f32)> = Vec::new();
         for op in &tx.0 {
             let scale = self.scale(op.em);
-            let f = self.font.as_scaled(scale);
+            let k = self.h_factor(op.em);
             glyphs.clear();
             let mut width = 0.0;
             let mut prev = None;
             for c in op.s.chars() {
-                let id = f.glyph_id(c);
-                let kern = prev.map_or(0.0, |p| f.kern(p, id));
-                let adv = f.h_advance(id);
+                let (id, adv) = self.char_glyph(c);
+                let kern = prev.map_or(0.0, |p| k * self.font.kern_unscaled(p, id));
+                let adv = k * adv;
                 // The same sums, in the same order, as `width`.
                 if prev.is_some() {
                     width += kern;
