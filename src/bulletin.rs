@@ -299,15 +299,25 @@ const NOTE_PAD: f64 = 2.0;
 fn unit_groups(cfg: &Config, result: &PeriodResult) -> Vec<(String, Vec<String>)> {
     let mut out: Vec<(String, Vec<String>)> =
         cfg.groups.iter().map(|g| (g.clone(), Vec::new())).collect();
+    // Group name → its place in `out` (the first of equal names, as a search would find).
+    let mut at: HashMap<String, usize> = out
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, (g, _))| (g.clone(), i))
+        .collect();
     let mut seen = std::collections::HashSet::new();
     for r in result.rows.iter().filter(|r| !r.is_city) {
         if !seen.insert(r.unit.as_str()) {
             continue;
         }
-        let g = r.group.clone().unwrap_or_default();
-        match out.iter_mut().find(|(n, _)| *n == g) {
-            Some((_, v)) => v.push(r.unit.clone()),
-            None => out.push((g, vec![r.unit.clone()])),
+        let g = r.group.as_deref().unwrap_or_default();
+        match at.get(g) {
+            Some(&i) => out[i].1.push(r.unit.clone()),
+            None => {
+                at.insert(g.to_string(), out.len());
+                out.push((g.to_string(), vec![r.unit.clone()]));
+            }
         }
     }
     out.retain(|(_, v)| !v.is_empty());
