@@ -420,22 +420,21 @@ fn plausibility(
             let r = &readings[i];
             let row = &rows[i * stride + 1 + u];
             debug_assert!(row.unit == unit.name && row.indicator == ind.name);
-            let at = r
-                .value
-                .as_ref()
-                .or(r.growth.as_ref())
-                .map(|f| f.at.clone())
-                .unwrap_or_else(|| Location::file(unit.name.clone()));
+            // (Made only for a warning: a location is a few strings, and there are 11,404 rows
+            // at national scale.)
+            let at = || {
+                r.value
+                    .as_ref()
+                    .or(r.growth.as_ref())
+                    .map(|f| f.at.clone())
+                    .unwrap_or_else(|| Location::file(unit.name.clone()))
+            };
             // A change of sign (由盈转亏, 扭亏为盈) always moves more than 100 %: the status says it.
             let sign_change = matches!(row.status, Status::TurnedLoss | Status::TurnedProfit);
             if let (Some(g), false) = (row.growth, sign_change)
                 && g.abs() > Decimal::ONE_HUNDRED
             {
-                let at = r
-                    .growth
-                    .as_ref()
-                    .map(|f| f.at.clone())
-                    .unwrap_or(at.clone());
+                let at = r.growth.as_ref().map(|f| f.at.clone()).unwrap_or_else(at);
                 w.push(Diagnostic::new(
                     at,
                     format!(
@@ -454,7 +453,7 @@ fn plausibility(
                 && v < p
             {
                 w.push(Diagnostic::new(
-                            at,
+                            at(),
                             format!(
                                 "{} {}: 累计值 {v} 低于上期 {p} (cumulative value lower than the previous period's {})",
                                 unit.name,
