@@ -20,40 +20,41 @@ type Zip<'a> = zip::ZipArchive<std::io::Cursor<&'a [u8]>>;
 /// `None` when the package is not in the plain subset.
 pub(crate) fn read(zip: &mut Zip<'_>) -> Option<Vec<(String, Result<Grid, String>)>> {
     // The package's own relationships name the workbook (calamine reads them too).
-    let root = relationships(&part(zip, "_rels/.rels")?, "")?;
+    let root = memo(&ROOT_RELS, zip, "_rels/.rels", |x| relationships(x, ""))?;
     if !root
         .iter()
         .any(|(_, kind, target)| kind.ends_with("/officeDocument") && target == "xl/workbook.xml")
     {
         return None;
     }
-    let workbook = part(zip, "xl/workbook.xml")?;
-    let rels = part(zip, "xl/_rels/workbook.xml.rels")?;
-    let rels = relationships(&rels, "xl/")?;
+    let workbook = memo(&SHEET_LISTS, zip, "xl/workbook.xml", sheet_list)?;
+    let rels = memo(&WORKBOOK_RELS, zip, "xl/_rels/workbook.xml.rels", |x| {
+        relationships(x, "xl/")
+    })?;
     let mut sheets = Vec::new();
     let mut strings_part = None;
     let mut styles_part = None;
-    for (_, kind, target) in &rels {
+    for (_, kind, target) in rels.iter() {
         match kind.rsplit('/').next() {
             Some("sharedStrings") => strings_part = Some(target.clone()),
             Some("styles") => styles_part = Some(target.clone()),
             _ => {}
         }
     }
-    for (name, rid) in sheet_list(&workbook)? {
-        let (_, kind, target) = rels.iter().find(|(id, _, _)| *id == rid)?;
+    for (name, rid) in workbook.iter() {
+        let (_, kind, target) = rels.iter().find(|(id, _, _)| id == rid)?;
         if !kind.ends_with("/worksheet") {
             return None;
         }
-        sheets.push((name, target.clone()));
+        sheets.push((name.clone(), target.clone()));
     }
     let strings = match strings_part {
         Some(p) => shared_strings(&part(zip, &p)?)?,
         None => Vec::new(),
     };
     let styles = match styles_part {
-        Some(p) => xf_kinds(&part(zip, &p)?)?,
-        None => Vec::new(),
+        Some(p) => memo(&STYLES, zip, &p, xf_kinds)?,
+        None => std::rc::Rc::new(Vec::new()),
     };
     let mut out = Vec::with_capacity(sheets.len());
     for (name, target) in sheets.into_iter().take(super::MAX_SHEETS) {
@@ -61,6 +62,91 @@ pub(crate) fn read(zip: &mut Zip<'_>) -> Option<Vec<(String, Result<Grid, String
         out.push((name, cells(&xml, &strings, &styles)?));
     }
     Some(out)
+}
+
+/// A part as stored in the package: how it is compressed, its checksum and size, and its
+/// compressed bytes. Equal keys are equal contents.
+#[derive(PartialEq)]
+struct Stored {
+    method: zip::CompressionMethod,
+    crc32: u32,
+    size: u64,
+    bytes: Vec<u8>,
+}
+
+/// Parses remembered by the part's stored bytes (see [`memo`]), the last few per thread.
+type Memo<T> = std::cell::RefCell<Vec<(Stored, Option<std::rc::Rc<T>>)>>;
+type Rels = Vec<(String, String, String)>;
+
+thread_local! {
+    static ROOT_RELS: Memo<Rels> = const { std::cell::RefCell::new(Vec::new()) };
+    static WORKBOOK_RELS: Memo<Rels> = const { std::cell::RefCell::new(Vec::new()) };
+    static SHEET_LISTS: Memo<Vec<(String, String)>> = const { std::cell::RefCell::new(Vec::new()) };
+    static STYLES: Memo<Vec<Xf>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Parts taken from [`memo`] rather than parsed, for the tests.
+    static MEMO_HITS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Parts larger than this (stored) are not remembered.
+const MEMO_MAX_STORED: u64 = 16 * 1024;
+/// Parses remembered per part and thread.
+const MEMO_ENTRIES: usize = 8;
+
+/// `parse` of part `name` (`None` when missing, damaged or declined). A month's submissions
+/// come from a few generators, which write the same relationships, workbook and styles into
+/// every file, byte for byte: a part stored exactly as one seen before (same compression,
+/// checksum, size and compressed bytes, so the same contents) takes that part's parse
+/// instead of being inflated and parsed again (a third of reading a submission).
+fn memo<T>(
+    cache: &'static std::thread::LocalKey<Memo<T>>,
+    zip: &mut Zip<'_>,
+    name: &str,
+    parse: impl FnOnce(&[u8]) -> Option<T>,
+) -> Option<std::rc::Rc<T>> {
+    let stored = zip.by_name_raw(name.as_bytes()).ok().and_then(|mut f| {
+        if f.compressed_size() > MEMO_MAX_STORED || f.size() > super::MAX_UNZIPPED_BYTES {
+            return None;
+        }
+        let (method, crc32, size) = (f.compression(), f.crc32(), f.size());
+        let mut bytes = Vec::with_capacity(f.compressed_size() as usize);
+        (&mut f)
+            .take(MEMO_MAX_STORED + 1)
+            .read_to_end(&mut bytes)
+            .ok()?;
+        Some(Stored {
+            method,
+            crc32,
+            size,
+            bytes,
+        })
+    });
+    if let Some(k) = &stored
+        && let Some(hit) = cache.with(|c| {
+            c.borrow()
+                .iter()
+                .find(|(s, _)| s == k)
+                .map(|(_, v)| v.clone())
+        })
+    {
+        #[cfg(test)]
+        MEMO_HITS.with(|h| h.set(h.get() + 1));
+        return hit;
+    }
+    let parsed = parse(&part(zip, name)?).map(std::rc::Rc::new);
+    if let Some(k) = stored {
+        cache.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.len() >= MEMO_ENTRIES {
+                c.remove(0);
+            }
+            c.push((k, parsed.clone()));
+        });
+    }
+    parsed
 }
 
 /// A part's bytes; `None` when missing or damaged (calamine then says what is wrong).
@@ -529,6 +615,31 @@ mod tests {
         ws.write_string(0, 0, "指标名称").unwrap();
         f(ws);
         wb.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn parts_seen_before_are_parsed_once_and_never_confused() {
+        use rust_xlsxwriter::Format;
+        let with = |code: &str| {
+            book(|ws| {
+                let f = Format::new().set_num_format(code);
+                ws.write_number_with_format(2, 3, 0.092, &f).unwrap();
+            })
+        };
+        let (pct, plain, pct_again) = (with("0.0%"), with("0.0"), with("0.0%"));
+        let percent = |bytes: &[u8]| match fast(bytes).unwrap()[0].1.as_ref().unwrap().get(2, 3) {
+            Some(Value::Number { percent_format, .. }) => *percent_format,
+            other => panic!("{other:?}"),
+        };
+        MEMO_HITS.with(|h| h.set(0));
+        assert!(percent(&pct));
+        assert!(!percent(&plain));
+        assert!(percent(&pct_again));
+        assert!(!percent(&plain));
+        // The first file parses its four remembered parts; the second takes the package and
+        // workbook relationships and the sheet list (its styles differ); the last two take
+        // all four.
+        assert_eq!(MEMO_HITS.with(|h| h.get()), 3 + 4 + 4);
     }
 
     #[test]
