@@ -359,7 +359,7 @@ pub fn build(
 ) -> std::result::Result<Built, XlsxError> {
     let f = Fmts::new();
     let groups = unit_groups(cfg, result);
-    let index: HashMap<(&str, &str), &ResultRow> = result
+    let index: Index = result
         .rows
         .iter()
         .map(|r| ((r.unit.as_str(), r.indicator.as_str()), r))
@@ -403,7 +403,7 @@ fn city_row<'a>(result: &'a PeriodResult, ind: &str) -> Option<&'a ResultRow> {
     result.rows.iter().find(|r| r.is_city && r.indicator == ind)
 }
 
-type Index<'a> = HashMap<(&'a str, &'a str), &'a ResultRow>;
+type Index<'a> = crate::fasthash::FastMap<(&'a str, &'a str), &'a ResultRow>;
 
 fn method_notes(cfg: &Config, result: &PeriodResult) -> Vec<String> {
     let tie = match cfg.tie {

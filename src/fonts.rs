@@ -187,46 +187,12 @@ struct CachedGlyph {
 
 type GlyphKey = (u64, u16, u32, u8, u8);
 
-/// The cache is looked up once per drawn character: SipHash showed in profiles, this does not.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl std::hash::Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u8(&mut self, n: u8) {
-        self.write_u64(u64::from(n));
-    }
-    fn write_u16(&mut self, n: u16) {
-        self.write_u64(u64::from(n));
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-type GlyphMap = std::collections::HashMap<
-    GlyphKey,
-    Option<std::rc::Rc<CachedGlyph>>,
-    std::hash::BuildHasherDefault<KeyHasher>,
->;
+/// The cache is looked up once per drawn character: SipHash showed in profiles.
+type GlyphMap = crate::fasthash::FastMap<GlyphKey, Option<std::rc::Rc<CachedGlyph>>>;
 
 /// (painter, character) → (glyph, unscaled advance): a CJK character's glyph is a search of
 /// the font's character map, and every label is measured and drawn.
-type CharMap = std::collections::HashMap<
-    (u64, char),
-    (ab_glyph::GlyphId, f32),
-    std::hash::BuildHasherDefault<KeyHasher>,
->;
+type CharMap = crate::fasthash::FastMap<(u64, char), (ab_glyph::GlyphId, f32)>;
 
 thread_local! {
     static GLYPHS: std::cell::RefCell<GlyphMap> = std::cell::RefCell::new(GlyphMap::default());

@@ -20,6 +20,8 @@ pub mod config;
 pub mod csv;
 pub mod error;
 #[cfg(feature = "pipeline")]
+pub mod fasthash;
+#[cfg(feature = "pipeline")]
 pub mod fonts;
 #[cfg(feature = "pipeline")]
 pub mod history;

@@ -217,7 +217,7 @@ pub(crate) struct Sheet {
     body: Vec<BodyCell>,
     /// Cells written with an explicit format after some body cells, with the number of body
     /// cells at that moment: a later explicit write wins over an earlier body cell.
-    explicit: std::collections::HashMap<(u32, u16), usize>,
+    explicit: crate::fasthash::FastMap<(u32, u16), usize>,
 }
 
 impl Sheet {
@@ -229,7 +229,7 @@ impl Sheet {
             widths: Vec::new(),
             slots: Vec::new(),
             body: Vec::new(),
-            explicit: std::collections::HashMap::new(),
+            explicit: crate::fasthash::FastMap::default(),
         })
     }
 
