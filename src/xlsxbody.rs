@@ -14,6 +14,7 @@
 //! Body text goes in as inline strings (`t="inlineStr"`), which rust_xlsxwriter itself writes
 //! in its constant-memory mode, escaped as it escapes text.
 
+use crate::ingest::{cell_position, cell_ref};
 use crate::sheetfmt::{Body, BodyCell, BodyValue};
 use rust_xlsxwriter::Workbook;
 use std::fmt::Write as _;
@@ -57,16 +58,12 @@ pub(crate) fn save(wb: &mut Workbook, bodies: &[Option<Body>]) -> Result<Vec<u8>
             })
             .collect()
     };
-    let mut spliced = spliced.into_iter();
+    // (entry index, its new bytes), in entry order.
+    let mut spliced = sheets.iter().map(|s| s.0).zip(spliced).peekable();
     let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(package.len() * 2)));
-    let mut next = sheets.iter().map(|s| s.0).peekable();
     for i in 0..zin.len() {
-        if next.peek() == Some(&i) {
-            next.next();
-            let one = spliced
-                .next()
-                .unwrap_or_else(|| Err("lost a sheet".into()))?;
-            let mut single = ZipArchive::new(Cursor::new(one)).map_err(|e| e.to_string())?;
+        if let Some((_, one)) = spliced.next_if(|(j, _)| *j == i) {
+            let mut single = ZipArchive::new(Cursor::new(one?)).map_err(|e| e.to_string())?;
             let f = single.by_index_raw(0).map_err(|e| e.to_string())?;
             out.raw_copy_file(f).map_err(|e| e.to_string())?;
         } else {
@@ -120,7 +117,12 @@ pub(crate) fn splice(xml: &str, body: &Body) -> Result<String, String> {
             .iter()
             .find(|r| r.r == row + 1)
             .and_then(|r| r.cells.iter().find(|c| c.0 == col))
-            .ok_or_else(|| format!("no cell of body format {slot} at {}", cell_ref(row, col)))?;
+            .ok_or_else(|| {
+                format!(
+                    "no cell of body format {slot} at {}",
+                    cell_ref(row, col.into())
+                )
+            })?;
         let s = tag_attrs(cell.1)
             .find(|(k, _)| *k == "s")
             .map_or("0", |(_, v)| v);
@@ -218,10 +220,10 @@ pub(crate) fn splice(xml: &str, body: &Body) -> Result<String, String> {
             let start = at + "<dimension ref=\"".len();
             let end = start + head[start..].find('"').ok_or("unclosed <dimension>")?;
             out.push_str(&head[..start]);
-            out.push_str(&cell_ref(r0, c0));
+            out.push_str(&cell_ref(r0, c0.into()));
             if (r0, c0) != (r1, c1) {
                 out.push(':');
-                out.push_str(&cell_ref(r1, c1));
+                out.push_str(&cell_ref(r1, c1.into()));
             }
             out.push_str(&head[end..]);
         }
@@ -354,44 +356,23 @@ fn parse_rows(data: &str) -> Result<Vec<Row<'_>>, String> {
 
 /// The column (0-based) of a reference such as `AB12`.
 fn column_of(reference: &str) -> Option<u16> {
-    let letters = reference.bytes().take_while(u8::is_ascii_uppercase);
-    let mut n: u32 = 0;
-    let mut any = false;
-    for b in letters {
-        n = n * 26 + u32::from(b - b'A' + 1);
-        any = true;
-        if n > 16_384 {
-            return None;
-        }
-    }
-    if any { u16::try_from(n - 1).ok() } else { None }
+    cell_position(reference).map(|(_, c)| c as u16)
 }
 
 /// The first and last cell of `<dimension ref="A1:L30"/>` (0-based), if it names any.
 fn dim_of(head: &str) -> Option<(u32, u16, u32, u16)> {
     let at = head.find("<dimension ref=\"")? + "<dimension ref=\"".len();
     let value = &head[at..at + head[at..].find('"')?];
-    let parse = |s: &str| -> Option<(u32, u16)> {
-        let col = column_of(s)?;
-        let digits = s.trim_start_matches(|c: char| c.is_ascii_uppercase());
-        Some((digits.parse::<u32>().ok()?.checked_sub(1)?, col))
-    };
     let (a, b) = value.split_once(':').unwrap_or((value, value));
-    let ((r0, c0), (r1, c1)) = (parse(a)?, parse(b)?);
-    Some((r0, c0, r1, c1))
+    let ((r0, c0), (r1, c1)) = (cell_position(a)?, cell_position(b)?);
+    Some((r0, c0 as u16, r1, c1 as u16))
 }
 
 /// Column letters, 0 → A.
 fn column_letters(col: u16) -> String {
-    let mut n = u32::from(col) + 1;
-    let mut s = Vec::new();
-    while n > 0 {
-        let d = (n - 1) % 26;
-        s.push(b'A' + d as u8);
-        n = (n - 1) / 26;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
+    let mut a1 = cell_ref(0, u32::from(col));
+    a1.pop(); // the row, "1"
+    a1
 }
 
 fn column_name(names: &mut Vec<String>, col: u16) -> &str {
@@ -400,10 +381,6 @@ fn column_name(names: &mut Vec<String>, col: u16) -> &str {
         names.extend((names.len()..=i).map(|c| column_letters(c as u16)));
     }
     &names[i]
-}
-
-fn cell_ref(row: u32, col: u16) -> String {
-    format!("{}{}", column_letters(col), row + 1)
 }
 
 /// One body cell, as rust_xlsxwriter writes a cell of that kind (`style` "0" is left out).

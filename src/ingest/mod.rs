@@ -9,6 +9,9 @@ mod sheet;
 mod xlsx;
 
 pub use grid::cell_ref;
+/// Zero-based (row, column) of an `A1` reference (the bulletin's writer reads its own sheets).
+#[cfg(feature = "pipeline")]
+pub(crate) use xlsx::position as cell_position;
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Error, Location, Result};

@@ -384,7 +384,7 @@ fn xf_kinds(xml: &[u8]) -> Option<Vec<Xf>> {
 }
 
 /// Zero-based (row, column) of an `A1` reference; `None` beyond Excel's sheet.
-fn position(r: &str) -> Option<(u32, u32)> {
+pub(crate) fn position(r: &str) -> Option<(u32, u32)> {
     let r = r.as_bytes();
     let letters = r.iter().take_while(|b| b.is_ascii_uppercase()).count();
     if letters == 0 || letters > 3 || letters == r.len() || r.len() - letters > 7 {
