@@ -289,15 +289,29 @@ impl Painter {
 
     /// Advance width of `s` in pixels (with kerning).
     pub fn width(&self, s: &str, em: f32) -> f32 {
+        self.layout(s, em, |_, _, _| {})
+    }
+
+    /// Walk `s` at `em`: each glyph with the kerning before it and its advance, in pixels, to
+    /// `each`; returns the advance width. Measuring and drawing share it, so a text is drawn
+    /// exactly as wide as it was measured.
+    fn layout(&self, s: &str, em: f32, mut each: impl FnMut(ab_glyph::GlyphId, f32, f32)) -> f32 {
         let k = self.h_factor(em);
         let mut w = 0.0;
         let mut prev = None;
         for c in s.chars() {
             let (id, adv) = self.char_glyph(c);
-            if let Some(p) = prev {
-                w += k * self.font.kern_unscaled(p, id);
-            }
-            w += k * adv;
+            let kern = match prev {
+                Some(p) => {
+                    let kern = k * self.font.kern_unscaled(p, id);
+                    w += kern;
+                    kern
+                }
+                None => 0.0,
+            };
+            let adv = k * adv;
+            w += adv;
+            each(id, kern, adv);
             prev = Some(id);
         }
         w
@@ -356,27 +370,13 @@ impl Painter {
     /// Draw the text layer onto `canvas`: each glyph at its own pixel
     /// bounds, advancing by its advance width (with kerning), blended by coverage.
     pub fn rasterize(&self, tx: &Texts, canvas: &mut Canvas) {
-        // (glyph, kerning before it, advance) of the text being drawn: looked up once for the
-        // width and the drawing (a CJK character's lookup is a search of the cmap).
+        // (glyph, kerning before it, advance) of the text being drawn: laid out once for the
+        // width and the drawing.
         let mut glyphs: Vec<(ab_glyph::GlyphId, f32, f32)> = Vec::new();
         for op in &tx.0 {
             let scale = self.scale(op.em);
-            let k = self.h_factor(op.em);
             glyphs.clear();
-            let mut width = 0.0;
-            let mut prev = None;
-            for c in op.s.chars() {
-                let (id, adv) = self.char_glyph(c);
-                let kern = prev.map_or(0.0, |p| k * self.font.kern_unscaled(p, id));
-                let adv = k * adv;
-                // The same sums, in the same order, as `width`.
-                if prev.is_some() {
-                    width += kern;
-                }
-                width += adv;
-                glyphs.push((id, kern, adv));
-                prev = Some(id);
-            }
+            let width = self.layout(&op.s, op.em, |id, kern, adv| glyphs.push((id, kern, adv)));
             let mut caret = match op.align {
                 Align::Left => op.x,
                 Align::Center => op.x - width / 2.0,
