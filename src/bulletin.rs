@@ -297,31 +297,14 @@ const NOTE_PAD: f64 = 2.0;
 /// Units of the result in official order, grouped: (group, [unit]) with groups in
 /// configuration order.
 fn unit_groups(cfg: &Config, result: &PeriodResult) -> Vec<(String, Vec<String>)> {
-    let mut out: Vec<(String, Vec<String>)> =
-        cfg.groups.iter().map(|g| (g.clone(), Vec::new())).collect();
-    // Group name → its place in `out` (the first of equal names, as a search would find).
-    let mut at: HashMap<String, usize> = out
-        .iter()
-        .enumerate()
-        .rev()
-        .map(|(i, (g, _))| (g.clone(), i))
-        .collect();
     let mut seen = std::collections::HashSet::new();
-    for r in result.rows.iter().filter(|r| !r.is_city) {
-        if !seen.insert(r.unit.as_str()) {
-            continue;
-        }
-        let g = r.group.as_deref().unwrap_or_default();
-        match at.get(g) {
-            Some(&i) => out[i].1.push(r.unit.clone()),
-            None => {
-                at.insert(g.to_string(), out.len());
-                out.push((g.to_string(), vec![r.unit.clone()]));
-            }
-        }
-    }
-    out.retain(|(_, v)| !v.is_empty());
-    out
+    cfg.by_group(
+        result
+            .rows
+            .iter()
+            .filter(|r| !r.is_city && seen.insert(r.unit.as_str()))
+            .map(|r| (r.group.as_deref(), r.unit.clone())),
+    )
 }
 
 /// Sheet names: at most 31 characters, none of `[]:*?/\`, unique (case-insensitively), not

@@ -201,28 +201,11 @@ fn bar_of(r: &ResultRow) -> Bar {
 
 /// Rows of one indicator grouped by ranking group, groups in configuration order.
 fn grouped<'a>(cfg: &Config, rows: &[&'a ResultRow]) -> Vec<(String, Vec<&'a ResultRow>)> {
-    let mut out: Vec<(String, Vec<&ResultRow>)> =
-        cfg.groups.iter().map(|g| (g.clone(), Vec::new())).collect();
-    // Group name → its place in `out`: a search along the list for every unit was
-    // quadratic (335 groups × 2,851 units × 4 indicators at national scale).
-    let mut at: std::collections::HashMap<String, usize> = out
-        .iter()
-        .enumerate()
-        .rev()
-        .map(|(i, (g, _))| (g.clone(), i))
-        .collect();
-    for r in rows.iter().filter(|r| !r.is_city) {
-        let g = r.group.as_deref().unwrap_or_default();
-        match at.get(g) {
-            Some(&i) => out[i].1.push(r),
-            None => {
-                at.insert(g.to_string(), out.len());
-                out.push((g.to_string(), vec![r]));
-            }
-        }
-    }
-    out.retain(|(_, v)| !v.is_empty());
-    out
+    cfg.by_group(
+        rows.iter()
+            .filter(|r| !r.is_city)
+            .map(|r| (r.group.as_deref(), *r)),
+    )
 }
 
 fn plan(cfg: &Config, result: &PeriodResult, history: &[PeriodResult]) -> Vec<Job> {

@@ -166,6 +166,40 @@ pub struct Config {
 }
 
 impl Config {
+    /// `items`, each with its ranking group (`None`: none), by group: the configured groups in
+    /// their order, then any other group as it first comes; items in the order given, groups
+    /// without items left out. Through a map of group names: a search along the groups for
+    /// every unit was quadratic (335 groups × 2,851 units at national scale).
+    pub fn by_group<'a, T>(
+        &self,
+        items: impl IntoIterator<Item = (Option<&'a str>, T)>,
+    ) -> Vec<(String, Vec<T>)> {
+        let mut out: Vec<(String, Vec<T>)> = self
+            .groups
+            .iter()
+            .map(|g| (g.clone(), Vec::new()))
+            .collect();
+        // Group name → its place in `out` (the first of equal names, as a search would find).
+        let mut at: HashMap<String, usize> = out
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, (g, _))| (g.clone(), i))
+            .collect();
+        for (g, item) in items {
+            let g = g.unwrap_or_default();
+            match at.get(g) {
+                Some(&i) => out[i].1.push(item),
+                None => {
+                    at.insert(g.to_string(), out.len());
+                    out.push((g.to_string(), vec![item]));
+                }
+            }
+        }
+        out.retain(|(_, v)| !v.is_empty());
+        out
+    }
+
     pub fn default_city() -> Config {
         Config::parse(DEFAULT_TOML, "<embedded default>")
             .expect("embedded default configuration is valid")
@@ -437,6 +471,29 @@ fn names(inds: &[IndicatorConfig]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn items_come_by_group_in_configured_order_then_as_met() {
+        let mut cfg = Config::default_city();
+        cfg.groups = vec!["县区".into(), "功能区".into(), "空组".into()];
+        let items = [
+            (Some("功能区"), 1),
+            (Some("外地"), 2),
+            (Some("县区"), 3),
+            (None, 4),
+            (Some("功能区"), 5),
+            (Some("外地"), 6),
+        ];
+        assert_eq!(
+            cfg.by_group(items),
+            vec![
+                ("县区".to_string(), vec![3]),
+                ("功能区".to_string(), vec![1, 5]),
+                ("外地".to_string(), vec![2, 6]),
+                (String::new(), vec![4]),
+            ]
+        );
+    }
 
     #[test]
     fn default_config_is_the_city_of_the_spec() {
