@@ -108,7 +108,8 @@ fn memo<T>(
     parse: impl FnOnce(&[u8]) -> Option<T>,
 ) -> Option<std::rc::Rc<T>> {
     let stored = zip.by_name_raw(name.as_bytes()).ok().and_then(|mut f| {
-        if f.compressed_size() > MEMO_MAX_STORED || f.size() > super::MAX_UNZIPPED_BYTES {
+        // (Its size is checked where it is inflated, before anything is remembered.)
+        if f.compressed_size() > MEMO_MAX_STORED {
             return None;
         }
         let (method, crc32, size) = (f.compression(), f.crc32(), f.size());
