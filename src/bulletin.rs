@@ -371,10 +371,7 @@ pub fn build(
             )?,
         );
     }
-    push(
-        &mut wb,
-        (chart_sheet(cfg, result, &groups, &index, &f)?, None),
-    );
+    push(&mut wb, chart_sheet(cfg, result, &groups, &index, &f)?);
     push(&mut wb, sources_sheet(cfg, result, ingested, &f)?);
     Ok(Built {
         workbook: wb,
@@ -778,7 +775,7 @@ fn chart_sheet(
     groups: &[(String, Vec<String>)],
     index: &Index,
     f: &Fmts,
-) -> std::result::Result<Worksheet, XlsxError> {
+) -> std::result::Result<(Worksheet, Option<sheetfmt::Body>), XlsxError> {
     let mut sh = Sheet::new(SHEET_CHARTS)?;
     let n = cfg.indicators.len();
     // With ranking groups, the category axis has two levels (组别 under the units' names), so
@@ -920,7 +917,9 @@ fn chart_sheet(
         .collect();
     sh.ws.set_page_breaks(&breaks)?;
     sh.page_setup(Some(0))?;
-    sh.finish_native()
+    // The charts' caches are written from the body (`xlsxbody::splice_chart`).
+    let (ws, body) = sh.finish()?;
+    Ok((ws, Some(body)))
 }
 
 fn sources_sheet(

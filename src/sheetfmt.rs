@@ -237,7 +237,7 @@ impl Sheet {
     /// throughout the sheet). rust_xlsxwriter spends about a microsecond on every cell it
     /// stores (a `BTreeMap` entry, the whole `Format` hashed, the XML assembled through
     /// `fmt`), and the table bodies are most of a national workbook's 250,000 cells: they are
-    /// kept here and written by [`crate::xlsxbody`] (or handed over in [`Sheet::finish_native`]).
+    /// kept here and written by [`crate::xlsxbody`].
     fn keep(&mut self, row: u32, col: u16, slot: u8, fmt: &Format, value: BodyValue) {
         let i = usize::from(slot);
         if self.slots.len() <= i {
@@ -362,10 +362,10 @@ impl Sheet {
         ))
     }
 
-    /// The finished worksheet with its body written through rust_xlsxwriter, for a sheet
-    /// that native charts read (rust_xlsxwriter fills the charts' caches from its cells).
-    /// Formats go on a column run at a time: rust_xlsxwriter hashes the whole `Format` of
-    /// every cell written with one.
+    /// The finished worksheet with its body written through rust_xlsxwriter: what
+    /// [`crate::xlsxbody`] is tested against. Formats go on a column run at a time:
+    /// rust_xlsxwriter hashes the whole `Format` of every cell written with one.
+    #[cfg(test)]
     pub fn finish_native(mut self) -> Xr<Worksheet> {
         let cells = self.surviving_body();
         for b in &cells {

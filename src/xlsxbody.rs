@@ -25,13 +25,20 @@ use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 /// The workbook as xlsx bytes; `bodies[i]` is the body of the i-th worksheet, if it has one
 /// kept apart.
 pub(crate) fn save(wb: &mut Workbook, bodies: &[Option<Body>]) -> Result<Vec<u8>, String> {
+    let names: Vec<String> = wb.worksheets().iter().map(|w| w.name()).collect();
     let package = wb.save_to_buffer().map_err(|e| e.to_string())?;
     if bodies.iter().all(Option::is_none) {
         return Ok(package);
     }
+    let sheets: Vec<(&str, Option<&Body>)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), bodies.get(i).and_then(Option::as_ref)))
+        .collect();
     let mut zin = ZipArchive::new(Cursor::new(&package)).map_err(|e| e.to_string())?;
-    // Each spliced sheet decompressed, merged and deflated again on a thread of its own.
-    let mut sheets: Vec<(usize, String, &Body, String)> = Vec::new();
+    // Each spliced sheet (and each chart, whose caches come from the bodies) decompressed,
+    // merged and deflated again on a thread of its own.
+    let mut parts: Vec<(usize, String, Option<&Body>, String)> = Vec::new();
     for i in 0..zin.len() {
         let name = match zin.name_for_index(i) {
             Some(Ok(n)) => n.to_string(),
@@ -40,26 +47,29 @@ pub(crate) fn save(wb: &mut Workbook, bodies: &[Option<Body>]) -> Result<Vec<u8>
         let body = sheet_number(&name)
             .and_then(|n| bodies.get(n - 1))
             .and_then(Option::as_ref);
-        if let Some(body) = body {
+        if body.is_some() || is_chart(&name) {
             let mut xml = String::new();
             zin.by_index(i)
                 .and_then(|mut f| Ok(f.read_to_string(&mut xml)?))
                 .map_err(|e| format!("{name}: {e}"))?;
-            sheets.push((i, name, body, xml));
+            parts.push((i, name, body, xml));
         }
     }
     let spliced: Vec<Result<Vec<u8>, String>> = {
         use rayon::prelude::*;
-        sheets
+        parts
             .par_iter()
             .map(|(_, name, body, xml)| {
-                let xml = splice(xml, body).map_err(|e| format!("{name}: {e}"))?;
-                deflated_entry(name, xml.as_bytes())
+                let xml = match body {
+                    Some(body) => splice(xml, body),
+                    None => splice_chart(xml, &sheets),
+                };
+                deflated_entry(name, xml.map_err(|e| format!("{name}: {e}"))?.as_bytes())
             })
             .collect()
     };
     // (entry index, its new bytes), in entry order.
-    let mut spliced = sheets.iter().map(|s| s.0).zip(spliced).peekable();
+    let mut spliced = parts.iter().map(|s| s.0).zip(spliced).peekable();
     let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(package.len() * 2)));
     for i in 0..zin.len() {
         if let Some((_, one)) = spliced.next_if(|(j, _)| *j == i) {
@@ -96,6 +106,200 @@ fn sheet_number(name: &str) -> Option<usize> {
         .strip_suffix(".xml")?
         .parse()
         .ok()
+}
+
+/// `xl/charts/chartN.xml`.
+fn is_chart(name: &str) -> bool {
+    name.strip_prefix("xl/charts/chart")
+        .and_then(|n| n.strip_suffix(".xml"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A chart's XML with the data caches of the ranges it reads from body cells.
+///
+/// rust_xlsxwriter fills a chart's caches from the cells it holds (readers other than Excel
+/// draw from them), and it holds none of a body: every such range comes out as a
+/// `<c:numRef>` with an empty cache. Each is written again here, from the body, as
+/// rust_xlsxwriter writes it from its own cells (`Worksheet::get_cache_data`,
+/// `Chart::write_cache_ref`): numbers printed as Rust prints them, a blank or an empty
+/// string as nothing, text making a string cache (two columns of it a two-level one), and
+/// a value range read as numbers only. A range with cells of both kinds in it is refused.
+pub(crate) fn splice_chart(xml: &str, sheets: &[(&str, Option<&Body>)]) -> Result<String, String> {
+    const OPEN: &str = "<c:numRef><c:f>";
+    const CLOSE: &str = "</c:numRef>";
+    for other in ["<c:strRef><c:f>", "<c:multiLvlStrRef><c:f>"] {
+        for (at, _) in xml.match_indices(other) {
+            let formula = xml[at + other.len()..].split("</c:f>").next().unwrap_or("");
+            if body_range(formula, sheets).is_some() {
+                return Err(format!("a text reference to body cells: {formula}"));
+            }
+        }
+    }
+    let mut out = String::with_capacity(xml.len() * 2);
+    let mut rest = xml;
+    while let Some(at) = rest.find(OPEN) {
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        let end = from.find(CLOSE).ok_or("unclosed <c:numRef>")? + CLOSE.len();
+        let element = &from[..end];
+        let formula = from[OPEN.len()..]
+            .split("</c:f>")
+            .next()
+            .unwrap_or_default();
+        match body_range(formula, sheets) {
+            Some((body, r0, c0, r1, c1)) => {
+                if element.contains("<c:pt ") {
+                    return Err(format!(
+                        "a chart range with cells both in and out of the body: {formula}"
+                    ));
+                }
+                // Categories (and scatter x values) may be text; values are numbers.
+                let num_only = !(out.ends_with("<c:cat>") || out.ends_with("<c:xVal>"));
+                write_cache_ref(&mut out, formula, num_only, &cache(body, r0, c0, r1, c1));
+            }
+            None => out.push_str(element),
+        }
+        rest = &from[end..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// The body and the range (0-based, inclusive) of a chart formula such as
+/// `图表!$A$47:$B$2897` (as it stands in the XML), if it names a sheet with a body.
+fn body_range<'a>(
+    formula: &str,
+    sheets: &[(&str, Option<&'a Body>)],
+) -> Option<(&'a Body, u32, u16, u32, u16)> {
+    let f = formula
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    let (sheet, cells) = f.rsplit_once('!')?;
+    let sheet = match sheet.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')) {
+        Some(quoted) => quoted.replace("''", "'"),
+        None => sheet.to_string(),
+    };
+    let body = sheets.iter().find(|(n, _)| *n == sheet)?.1?;
+    let cells = cells.replace('$', "");
+    let (a, b) = cells.split_once(':').unwrap_or((&cells, &cells));
+    let ((r0, c0), (r1, c1)) = (cell_position(a)?, cell_position(b)?);
+    Some((body, r0, c0 as u16, r1, c1 as u16))
+}
+
+/// What rust_xlsxwriter's `ChartRangeCacheData` would hold for a range of body cells.
+struct Cache {
+    /// row by row, then column by column; "" for a blank
+    data: Vec<String>,
+    kind: CacheKind,
+    major: usize,
+    minor: usize,
+}
+
+#[derive(PartialEq)]
+enum CacheKind {
+    None,
+    Number,
+    Text,
+    MultiLevel,
+}
+
+fn cache(body: &Body, r0: u32, c0: u16, r1: u32, c1: u16) -> Cache {
+    let cells = &body.cells;
+    let (mut data, mut kind) = (Vec::new(), CacheKind::None);
+    for r in r0..=r1 {
+        let mut at = cells.partition_point(|b| (b.row, b.col) < (r, c0));
+        for c in c0..=c1 {
+            let here = cells.get(at).filter(|b| (b.row, b.col) == (r, c));
+            if here.is_some() {
+                at += 1;
+            }
+            let mut v = String::new();
+            match here.map(|b| &b.value) {
+                Some(BodyValue::Text(t)) if !t.is_empty() => {
+                    v.push_str(t);
+                    kind = CacheKind::Text;
+                }
+                Some(BodyValue::Number(n)) => {
+                    push_number(&mut v, *n);
+                    if kind != CacheKind::Text {
+                        kind = CacheKind::Number;
+                    }
+                }
+                _ => {}
+            }
+            data.push(v);
+        }
+    }
+    let (rows, cols) = ((r1 - r0 + 1) as usize, usize::from(c1 - c0 + 1));
+    if kind == CacheKind::Text && rows > 1 && cols > 1 {
+        kind = CacheKind::MultiLevel;
+    }
+    Cache {
+        data,
+        kind,
+        major: rows.max(cols),
+        minor: rows.min(cols),
+    }
+}
+
+/// The reference to a range with its cache, as rust_xlsxwriter writes it (`formula` as it
+/// stands in the XML).
+fn write_cache_ref(out: &mut String, formula: &str, num_only: bool, cache: &Cache) {
+    let pt = |out: &mut String, i: usize, v: &str| {
+        out.push_str("<c:pt idx=\"");
+        push_u64(out, i as u64);
+        out.push_str("\"><c:v>");
+        push_xml(out, v);
+        out.push_str("</c:v></c:pt>");
+    };
+    let count = |out: &mut String, n: usize| {
+        out.push_str("<c:ptCount val=\"");
+        push_u64(out, n as u64);
+        out.push_str("\"/>");
+    };
+    let (tag, body): (&str, &str) = match cache.kind {
+        CacheKind::Text if !num_only => ("c:strRef", "c:strCache"),
+        CacheKind::MultiLevel => ("c:multiLvlStrRef", "c:multiLvlStrCache"),
+        _ => ("c:numRef", "c:numCache"),
+    };
+    let _ = write!(out, "<{tag}><c:f>{formula}</c:f>");
+    if !cache.data.is_empty() {
+        let _ = write!(out, "<{body}>");
+        match cache.kind {
+            CacheKind::Text if !num_only => {
+                count(out, cache.data.len());
+                for (i, v) in cache.data.iter().enumerate() {
+                    pt(out, i, v);
+                }
+            }
+            CacheKind::MultiLevel => {
+                count(out, cache.major);
+                for depth in (0..cache.minor).rev() {
+                    out.push_str("<c:lvl>");
+                    for i in 0..cache.major {
+                        let v = &cache.data[depth + cache.minor * i];
+                        if !v.is_empty() {
+                            pt(out, i, v);
+                        }
+                    }
+                    out.push_str("</c:lvl>");
+                }
+            }
+            _ => {
+                out.push_str("<c:formatCode>General</c:formatCode>");
+                count(out, cache.data.len());
+                for (i, v) in cache.data.iter().enumerate() {
+                    if !v.is_empty() {
+                        // Excel reads text in a number cache as zero.
+                        pt(out, i, if v.parse::<f64>().is_ok() { v } else { "0" });
+                    }
+                }
+            }
+        }
+        let _ = write!(out, "</{body}>");
+    }
+    let _ = write!(out, "</{tag}>");
 }
 
 /// A `<row>` of rust_xlsxwriter's sheet: its number (1-based), its attributes other than `r`
@@ -805,5 +1009,133 @@ mod tests {
         assert_eq!(cell("C41").2, "NAN");
         assert_eq!(cell("C42").2, "-INF");
         assert_eq!(cell("B5").2, "-2062");
+    }
+
+    /// Every kind of range a chart can read from body cells, in a sheet and a chart of it.
+    fn fill_charted(sh: &mut crate::sheetfmt::Sheet, name: &str) -> Vec<rust_xlsxwriter::Chart> {
+        use crate::sheetfmt;
+        use rust_xlsxwriter::{Chart, ChartType};
+        let (text, pct) = (sheetfmt::cell(), sheetfmt::pct());
+        sh.string(0, 0, "图表数据", &sheetfmt::header()).unwrap();
+        let groups = ["一组", "", "", "a&b<c>", "", "_x0041_"];
+        let units = [
+            "郾城区",
+            "源汇区",
+            "",
+            "tab\tnew\nline",
+            "召陵区",
+            "ctl\u{1}",
+        ];
+        for r in 0..24u32 {
+            let k = r as usize % 6;
+            if groups[k].is_empty() {
+                sh.body_blank(r + 1, 0, 0, &text);
+            } else {
+                sh.body_string(r + 1, 0, groups[k], 0, &text).unwrap();
+            }
+            sh.body_string(r + 1, 1, units[k], 0, &text).unwrap();
+            let v = [10.2, -3.0, 0.1 + 0.2, 1e21, f64::NAN, 7.0][k];
+            if r % 5 == 4 {
+                sh.body_blank(r + 1, 2, 1, &pct);
+            } else {
+                sh.body_number(r + 1, 2, v, 4, 1, &pct).unwrap();
+            }
+            sh.body_blank(r + 1, 3, 1, &pct);
+            sh.body_string(r + 1, 4, ["12.5", "x"][k % 2], 0, &text)
+                .unwrap();
+        }
+        // (first row, first column, last row, last column) of categories and values.
+        let ranges = [
+            ((1, 0, 24, 1), (1, 2, 24, 2)),
+            ((1, 1, 24, 1), (1, 3, 24, 3)),
+            ((1, 1, 24, 1), (1, 4, 24, 4)),
+            ((1, 2, 24, 2), (3, 2, 3, 2)),
+        ];
+        let mut charts = Vec::new();
+        for (k, (cat, val)) in ranges.into_iter().enumerate() {
+            let kind = if k == 3 {
+                ChartType::Scatter
+            } else {
+                ChartType::Column
+            };
+            let mut chart = Chart::new(kind);
+            chart
+                .add_series()
+                .set_name("同比增长%")
+                .set_categories((name, cat.0, cat.1, cat.2, cat.3))
+                .set_values((name, val.0, val.1, val.2, val.3));
+            charts.push(chart);
+        }
+        charts
+    }
+
+    #[test]
+    fn chart_caches_from_a_body_are_those_rust_xlsxwriter_writes_from_its_cells() {
+        use crate::sheetfmt::Sheet;
+        let name = "图表 a'b";
+        let mut native = Workbook::new();
+        let mut a = Sheet::new(name).unwrap();
+        let charts = fill_charted(&mut a, name);
+        let mut ws = a.finish_native().unwrap();
+        for (k, c) in charts.iter().enumerate() {
+            ws.insert_chart(30 + 20 * k as u32, 0, c).unwrap();
+        }
+        native.push_worksheet(ws);
+        let mut spliced = Workbook::new();
+        let mut b = Sheet::new(name).unwrap();
+        let charts = fill_charted(&mut b, name);
+        let (mut ws, body) = b.finish().unwrap();
+        for (k, c) in charts.iter().enumerate() {
+            ws.insert_chart(30 + 20 * k as u32, 0, c).unwrap();
+        }
+        spliced.push_worksheet(ws);
+        let a = native.save_to_buffer().unwrap();
+        let b = save(&mut spliced, &[Some(body)]).unwrap();
+        let read = |package: &[u8], part: &str| {
+            let mut z = ZipArchive::new(Cursor::new(package)).unwrap();
+            let mut s = String::new();
+            z.by_name(part).unwrap().read_to_string(&mut s).unwrap();
+            s
+        };
+        for n in 1..=4 {
+            let part = format!("xl/charts/chart{n}.xml");
+            let (x, y) = (read(&a, &part), read(&b, &part));
+            assert!(x.contains("Cache>"), "{part} has caches");
+            assert_eq!(x, y, "{part}");
+        }
+        // The kinds of cache the four charts cover.
+        let all: String = (1..=4)
+            .map(|n| read(&b, &format!("xl/charts/chart{n}.xml")))
+            .collect();
+        for kind in [
+            "<c:multiLvlStrCache>",
+            "<c:strCache>",
+            "<c:numCache>",
+            "<c:v>0</c:v>",
+            "<c:v>1000000000000000000000</c:v>",
+            "<c:v>0.30000000000000004</c:v>",
+            "<c:v>a&amp;b&lt;c&gt;</c:v>",
+        ] {
+            assert!(all.contains(kind), "{kind}");
+        }
+        assert!(all.contains("<c:f>'图表 a''b'!$A$2:$B$25</c:f>"));
+    }
+
+    #[test]
+    fn a_chart_over_body_and_other_cells_is_refused() {
+        use crate::sheetfmt::{self, Sheet};
+        let mut wb = Workbook::new();
+        let mut sh = Sheet::new("图表").unwrap();
+        let mut charts = fill_charted(&mut sh, "图表");
+        // A cell written after the body, over it, in the first chart's values.
+        sh.number(5, 2, 1.5, "1.5", &sheetfmt::pct()).unwrap();
+        let (mut ws, body) = sh.finish().unwrap();
+        ws.insert_chart(30, 0, &charts.remove(0)).unwrap();
+        wb.push_worksheet(ws);
+        let err = save(&mut wb, &[Some(body)]).unwrap_err();
+        assert!(
+            err.contains("xl/charts/chart1.xml") && err.contains("$C$2:$C$25"),
+            "{err}"
+        );
     }
 }
