@@ -4,11 +4,11 @@
 
 use crate::config::{Config, GrowthMode, TieRule};
 use crate::error::{Diagnostic, Error, Location, Result};
+use crate::fasthash::FastMap;
 use crate::model::{Field, Ingested, PeriodResult, Reading, ResultRow, Status};
 use crate::text::{div_round, growth, round_half_up};
 use polars::prelude::*;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 
 /// Name of the city row in every output.
 pub const CITY: &str = "全市";
@@ -20,7 +20,7 @@ pub fn compute(
     previous: Option<&PeriodResult>,
 ) -> Result<PeriodResult> {
     let mut warnings = Vec::new();
-    let by_unit: HashMap<usize, &Vec<Reading>> = ing
+    let by_unit: FastMap<usize, &Vec<Reading>> = ing
         .submissions
         .iter()
         .map(|s| (s.unit, &s.readings))
@@ -163,7 +163,7 @@ fn city_row(
     i: usize,
     ing: &Ingested,
     unit_rows: &[ResultRow],
-    by_unit: &HashMap<usize, &Vec<Reading>>,
+    by_unit: &FastMap<usize, &Vec<Reading>>,
     warnings: &mut Vec<Diagnostic>,
 ) -> ResultRow {
     let ind = &cfg.indicators[i];
@@ -268,126 +268,100 @@ fn tenths(d: Option<Decimal>) -> Option<i64> {
 }
 
 /// 总量位次 and 增速位次 per group and indicator (polars), then the rank change against the
-/// previous period (a polars join).
+/// previous period.
 fn rank(cfg: &Config, rows: &mut [ResultRow], previous: Option<&PeriodResult>) -> Result<()> {
-    let idx: Vec<u32> = (0..rows.len() as u32).collect();
-    let ranked: Vec<&ResultRow> = rows.iter().collect();
-    let group: Vec<Option<&str>> = ranked.iter().map(|r| r.group.as_deref()).collect();
-    let indicator: Vec<&str> = ranked.iter().map(|r| r.indicator.as_str()).collect();
-    let unit: Vec<&str> = ranked.iter().map(|r| r.unit.as_str()).collect();
-    let value: Vec<Option<i64>> = ranked
+    // Each (group, indicator) as one integer partition, and last period's ranks looked up in
+    // a map rather than joined on two text columns: the stage took 24 ms at national scale
+    // (~1,340 partitions of 11,408 rows) and takes 21.
+    let mut keys: FastMap<(Option<&str>, &str), u32> = FastMap::default();
+    let part: Vec<u32> = rows
+        .iter()
+        .map(|r| {
+            let n = keys.len() as u32;
+            *keys
+                .entry((r.group.as_deref(), r.indicator.as_str()))
+                .or_insert(n)
+        })
+        .collect();
+    let value: Vec<Option<i64>> = rows
         .iter()
         .map(|r| if r.is_city { None } else { tenths(r.value) })
         .collect();
-    let growth: Vec<Option<i64>> = ranked
+    let growth: Vec<Option<i64>> = rows
         .iter()
         .map(|r| if r.is_city { None } else { tenths(r.growth) })
         .collect();
-    let df = DataFrame::new_infer_height(vec![
-        Column::new("idx".into(), idx),
-        Column::new("group".into(), group),
-        Column::new("indicator".into(), indicator),
-        Column::new("unit".into(), unit),
-        Column::new("value".into(), value),
-        Column::new("growth".into(), growth),
-    ])
-    .map_err(polars_err)?;
-    let method = match cfg.tie {
-        TieRule::Competition => RankMethod::Min,
-        TieRule::Dense => RankMethod::Dense,
-    };
-    let opts = RankOptions {
-        method,
-        descending: true,
-    };
-    let by = [col("group"), col("indicator")];
-    let mut lf = df.lazy().with_columns([
-        col("value")
-            .rank(opts, None)
-            .over(by.clone())
-            .map_err(polars_err)?
-            .cast(DataType::UInt32)
-            .alias("value_rank"),
-        col("growth")
-            .rank(opts, None)
-            .over(by)
-            .map_err(polars_err)?
-            .cast(DataType::UInt32)
-            .alias("growth_rank"),
-    ]);
-    if let Some(prev) = previous {
-        let pu: Vec<&str> = prev
-            .rows
-            .iter()
-            .filter(|r| !r.is_city)
-            .map(|r| r.unit.as_str())
-            .collect();
-        let pi: Vec<&str> = prev
-            .rows
-            .iter()
-            .filter(|r| !r.is_city)
-            .map(|r| r.indicator.as_str())
-            .collect();
-        let pr: Vec<Option<u32>> = prev
-            .rows
-            .iter()
-            .filter(|r| !r.is_city)
-            .map(|r| r.growth_rank)
-            .collect();
-        let pdf = DataFrame::new_infer_height(vec![
-            Column::new("unit".into(), pu),
-            Column::new("indicator".into(), pi),
-            Column::new("prev_rank".into(), pr),
-        ])
-        .map_err(polars_err)?;
-        lf = lf
-            .join(
-                pdf.lazy(),
-                [col("unit"), col("indicator")],
-                [col("unit"), col("indicator")],
-                JoinArgs::new(JoinType::Left),
-            )
-            .with_column(
-                (col("prev_rank").cast(DataType::Int32) - col("growth_rank").cast(DataType::Int32))
-                    .alias("rank_change"),
-            );
-    } else {
-        lf = lf.with_column(lit(NULL).cast(DataType::Int32).alias("rank_change"));
-    }
-    let out = lf
-        .sort(["idx"], Default::default())
-        .collect()
-        .map_err(polars_err)?;
-    let get_u32 = |name: &str| -> Result<Vec<Option<u32>>> {
-        Ok(out
-            .column(name)
-            .map_err(polars_err)?
-            .u32()
-            .map_err(polars_err)?
-            .iter()
-            .collect())
-    };
-    let vr = get_u32("value_rank")?;
-    let gr = get_u32("growth_rank")?;
-    let rc: Vec<Option<i32>> = out
-        .column("rank_change")
+    let dense = cfg.tie == TieRule::Dense;
+    let [vr, gr]: [Vec<Option<u32>>; 2] = ranks_within(&part, vec![value, growth], dense)
         .map_err(polars_err)?
-        .i32()
-        .map_err(polars_err)?
-        .iter()
+        .try_into()
+        .map_err(|_| Error::output("compute", "two rankings expected"))?;
+    // Last period's 增速位次 by unit and indicator.
+    let before: FastMap<(&str, &str), u32> = previous
+        .into_iter()
+        .flat_map(|p| &p.rows)
+        .filter(|r| !r.is_city)
+        .filter_map(|r| Some(((r.unit.as_str(), r.indicator.as_str()), r.growth_rank?)))
         .collect();
-    let ix = get_u32("idx")?;
-    for k in 0..out.height() {
-        let Some(i) = ix[k] else { continue };
-        let r = &mut rows[i as usize];
+    let change: Vec<Option<i32>> = rows
+        .iter()
+        .zip(&gr)
+        .map(|(r, g)| {
+            let was = *before.get(&(r.unit.as_str(), r.indicator.as_str()))?;
+            Some(i32::try_from(was).ok()? - i32::try_from((*g)?).ok()?)
+        })
+        .collect();
+    for (k, r) in rows.iter_mut().enumerate() {
         if r.is_city {
             continue;
         }
         r.value_rank = vr[k];
         r.growth_rank = gr[k];
-        r.rank_change = if r.growth_rank.is_some() { rc[k] } else { None };
+        r.rank_change = change[k];
     }
     Ok(())
+}
+
+/// The rank (1 = largest) of each row's key, for each of `keys`, among the rows of its
+/// `part`, in row order; none without a key. Ties share the best rank: 1, 2, 2, 4, or with
+/// `dense` 1, 2, 2, 3.
+fn ranks_within(
+    part: &[u32],
+    keys: Vec<Vec<Option<i64>>>,
+    dense: bool,
+) -> PolarsResult<Vec<Vec<Option<u32>>>> {
+    let opts = RankOptions {
+        method: if dense {
+            RankMethod::Dense
+        } else {
+            RankMethod::Min
+        },
+        descending: true,
+    };
+    let n = keys.len();
+    let mut columns = vec![Column::new("part".into(), part)];
+    columns.extend(
+        keys.into_iter()
+            .enumerate()
+            .map(|(k, key)| Column::new(format!("k{k}").into(), key)),
+    );
+    let ranks = (0..n)
+        .map(|k| {
+            Ok(col(format!("k{k}"))
+                .rank(opts, None)
+                .over([col("part")])?
+                .cast(DataType::UInt32))
+        })
+        .collect::<PolarsResult<Vec<Expr>>>()?;
+    // (`over` keeps the rows in their order.)
+    let out = DataFrame::new_infer_height(columns)?
+        .lazy()
+        .select(ranks)
+        .collect()?;
+    out.columns()
+        .iter()
+        .map(|c| Ok(c.u32()?.iter().collect()))
+        .collect()
 }
 
 fn polars_err(e: PolarsError) -> Error {
@@ -397,12 +371,12 @@ fn polars_err(e: PolarsError) -> Error {
 /// Warnings of SPEC §6 that need the computed numbers.
 fn plausibility(
     cfg: &Config,
-    by_unit: &HashMap<usize, &Vec<Reading>>,
+    by_unit: &FastMap<usize, &Vec<Reading>>,
     rows: &[ResultRow],
     previous: Option<&PeriodResult>,
     w: &mut Vec<Diagnostic>,
 ) {
-    let prev_rows: HashMap<(&str, &str), &ResultRow> = previous
+    let prev_rows: FastMap<(&str, &str), &ResultRow> = previous
         .map(|p| {
             p.rows
                 .iter()
@@ -473,6 +447,54 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn ranks_within_parts_are_those_counted_by_hand() {
+        // Ranks by definition: 1 + the rows of the part with a larger key (competition), or
+        // 1 + the distinct larger keys of the part (dense).
+        let naive = |part: &[u32], key: &[Option<i64>], dense: bool| -> Vec<Option<u32>> {
+            (0..part.len())
+                .map(|i| {
+                    let k = key[i]?;
+                    let mut above: Vec<i64> = (0..part.len())
+                        .filter(|&j| part[j] == part[i])
+                        .filter_map(|j| key[j].filter(|&x| x > k))
+                        .collect();
+                    if dense {
+                        above.sort_unstable();
+                        above.dedup();
+                    }
+                    Some(1 + above.len() as u32)
+                })
+                .collect()
+        };
+        let hand = ranks_within(
+            &[0, 0, 0, 0, 1, 1],
+            vec![vec![Some(5), Some(7), Some(5), Some(1), None, Some(-3)]],
+            false,
+        )
+        .unwrap();
+        assert_eq!(hand, [[Some(2), Some(1), Some(2), Some(4), None, Some(1)]]);
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for round in 0..40 {
+            let n = 1 + round * 7;
+            let (mut part, mut key) = (Vec::new(), Vec::new());
+            for _ in 0..n {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                part.push((x % 5) as u32 * 1000);
+                key.push((!x.is_multiple_of(11)).then_some((x >> 8) as i64 % 9 - 4));
+            }
+            for dense in [false, true] {
+                assert_eq!(
+                    ranks_within(&part, vec![key.clone(), key.clone()], dense).unwrap(),
+                    [naive(&part, &key, dense), naive(&part, &key, dense)],
+                    "{part:?} {key:?} dense {dense}"
+                );
+            }
+        }
     }
 
     #[test]
