@@ -175,10 +175,11 @@ fn read_file(path: &Path, period: Period) -> Result<PeriodResult> {
 
 /// Rebuild a period from its frame.
 pub fn from_frame(df: &DataFrame, period: Period) -> std::result::Result<PeriodResult, String> {
-    let s = |name: &str| -> std::result::Result<Vec<Option<String>>, String> {
+    // Text columns are read in place: a national record is 11,408 rows of a dozen text
+    // cells, and a copy of each before parsing it was most of the time of reading one.
+    let s = |name: &str| -> std::result::Result<&StringChunked, String> {
         let c = df.column(name).map_err(|e| e.to_string())?;
-        let ca = c.str().map_err(|e| format!("{name}: {e}"))?;
-        Ok(ca.iter().map(|v| v.map(str::to_string)).collect())
+        c.str().map_err(|e| format!("{name}: {e}"))
     };
     let u = |name: &str| -> std::result::Result<Vec<Option<u32>>, String> {
         let c = df.column(name).map_err(|e| e.to_string())?;
@@ -189,27 +190,23 @@ pub fn from_frame(df: &DataFrame, period: Period) -> std::result::Result<PeriodR
     };
     let dec = |name: &str| -> std::result::Result<Vec<Option<Decimal>>, String> {
         s(name)?
-            .into_iter()
+            .iter()
             .map(|v| {
-                v.map(|t| Decimal::from_str(&t).map_err(|e| format!("{name} {t:?}: {e}")))
+                v.map(|t| Decimal::from_str(t).map_err(|e| format!("{name} {t:?}: {e}")))
                     .transpose()
             })
             .collect()
     };
-    let periods = s("period")?;
-    if periods
-        .iter()
-        .any(|p| p.as_deref() != Some(period.to_string().as_str()))
-    {
+    let this = period.to_string();
+    if s("period")?.iter().any(|p| p != Some(this.as_str())) {
         return Err(format!("it does not hold period {period} only"));
     }
     let previous = s("previous")?
-        .into_iter()
+        .iter()
         .flatten()
         .next()
-        .and_then(|p| Period::from_str(&p).ok());
-    let group = s("group")?;
-    let unit = s("unit")?;
+        .and_then(|p| Period::from_str(p).ok());
+    let (group, unit, indicator, status) = (s("group")?, s("unit")?, s("indicator")?, s("status")?);
     let is_city: Vec<Option<bool>> = df
         .column("is_city")
         .map_err(|e| e.to_string())?
@@ -217,7 +214,6 @@ pub fn from_frame(df: &DataFrame, period: Period) -> std::result::Result<PeriodR
         .map_err(|e| e.to_string())?
         .iter()
         .collect();
-    let indicator = s("indicator")?;
     let (month, value, base, change, growth, share) = (
         dec("month")?,
         dec("value")?,
@@ -226,7 +222,6 @@ pub fn from_frame(df: &DataFrame, period: Period) -> std::result::Result<PeriodR
         dec("growth")?,
         dec("share")?,
     );
-    let status = s("status")?;
     let (value_rank, growth_rank) = (u("value_rank")?, u("growth_rank")?);
     let rank_change: Vec<Option<i32>> = df
         .column("growth_rank_change")
@@ -235,14 +230,40 @@ pub fn from_frame(df: &DataFrame, period: Period) -> std::result::Result<PeriodR
         .map_err(|e| e.to_string())?
         .iter()
         .collect();
-    let mut rows = Vec::with_capacity(df.height());
-    for i in 0..df.height() {
-        let st = status[i].as_deref().unwrap_or("");
+    let n = df.height();
+    let lengths = [
+        group.len(),
+        unit.len(),
+        indicator.len(),
+        status.len(),
+        is_city.len(),
+        month.len(),
+        value.len(),
+        base.len(),
+        change.len(),
+        growth.len(),
+        share.len(),
+        value_rank.len(),
+        growth_rank.len(),
+        rank_change.len(),
+    ];
+    if lengths.iter().any(|&l| l != n) {
+        return Err("columns of different lengths".into());
+    }
+    let mut rows = Vec::with_capacity(n);
+    let (mut group, mut unit, mut indicator, mut status) =
+        (group.iter(), unit.iter(), indicator.iter(), status.iter());
+    for i in 0..n {
+        let st = status.next().flatten().unwrap_or("");
         rows.push(ResultRow {
-            unit: unit[i].clone().ok_or("empty unit")?,
+            unit: unit.next().flatten().ok_or("empty unit")?.to_string(),
             is_city: is_city[i].unwrap_or(false),
-            group: group[i].clone(),
-            indicator: indicator[i].clone().ok_or("empty indicator")?,
+            group: group.next().flatten().map(str::to_string),
+            indicator: indicator
+                .next()
+                .flatten()
+                .ok_or("empty indicator")?
+                .to_string(),
             month: month[i],
             value: value[i],
             base: base[i],
