@@ -217,12 +217,29 @@ pub fn run_period(
     let mut timings = Timings::default();
     // The lock covers reading the previous period and writing this one.
     let _lock = history::Lock::acquire(&args.history)?;
-    // The year so far, read once: its last period is the previous one (rank change), all of it
-    // feeds the rank-trend charts.
-    let mut year = timings.time("history read", || {
-        history::load_year_before(&args.history, period)
+    // The year so far: its last period is the previous one (rank change), read first; the
+    // periods before it only feed the rank-trend charts and are read while the submissions
+    // are.
+    let (previous, earlier) = timings.time("history read", || {
+        history::previous_and_earlier(&args.history, period)
     })?;
-    let prep = prepare(cfg, period, input, args, &mut timings, year.last())?;
+    let (prep, year) = std::thread::scope(|s| {
+        let (started, dir, earlier) = (Instant::now(), &args.history, &earlier);
+        let rest = s.spawn(move || {
+            let year = history::load_periods(dir, earlier);
+            (year, started.elapsed().as_secs_f64() * 1000.0)
+        });
+        let prep = prepare(cfg, period, input, args, &mut timings, previous.as_ref());
+        let (year, ms) = rest.join().unwrap_or_else(|_| {
+            let message = "历史记录读取中断 (reading the records failed)".to_string();
+            let path = args.history.clone();
+            (Err(Error::History { path, message }), 0.0)
+        });
+        timings.record("earlier periods", ms, true);
+        (prep, year)
+    });
+    let (prep, mut year) = (prep?, year?);
+    year.extend(previous);
     let warnings: Vec<Diagnostic> = prep.warnings().cloned().collect();
     if args.strict && !warnings.is_empty() {
         return Err(Error::Strict {

@@ -129,22 +129,41 @@ pub fn load_year(dir: &Path, year: i32) -> Result<Vec<PeriodResult>> {
     load_where(dir, |p| p.year == year)
 }
 
-/// The recorded periods of `period`'s year before it, sorted: the year so far as a run of
-/// `period` sees it (its last one is [`previous`]). A record of `period` itself, left by an
-/// earlier run, is not read: the run replaces it.
-pub fn load_year_before(dir: &Path, period: Period) -> Result<Vec<PeriodResult>> {
-    load_where(dir, |p| p.year == period.year && p < period)
+/// The recorded periods of `period`'s year before it — the year so far as a run of `period`
+/// sees it — in two parts: the latest (the one computing `period` needs, for rank change),
+/// read now, and the periods before it (only the rank-trend charts need them), for
+/// [`load_periods`], which `run` calls while the submissions are read (in December, eleven
+/// national records take ~80 ms). A record of `period` itself, left by an earlier run, is
+/// not read: the run replaces it.
+pub fn previous_and_earlier(
+    dir: &Path,
+    period: Period,
+) -> Result<(Option<PeriodResult>, Vec<Period>)> {
+    let mut wanted: Vec<Period> = periods(dir)?
+        .into_iter()
+        .filter(|p| p.year == period.year && *p < period)
+        .collect();
+    let previous = match wanted.pop() {
+        Some(p) => Some(read_file(&file_of(dir, p), p)?),
+        None => None,
+    };
+    Ok((previous, wanted))
+}
+
+/// The records of `wanted` (recorded periods), in parallel, in the order given.
+pub fn load_periods(dir: &Path, wanted: &[Period]) -> Result<Vec<PeriodResult>> {
+    use rayon::prelude::*;
+    wanted
+        .par_iter()
+        .map(|&p| read_file(&file_of(dir, p), p))
+        .collect()
 }
 
 /// The records of the periods `keep` accepts, read in parallel (a national record takes
 /// ~10 ms to decode; July has six before it).
 fn load_where(dir: &Path, keep: impl Fn(Period) -> bool) -> Result<Vec<PeriodResult>> {
-    use rayon::prelude::*;
     let wanted: Vec<Period> = periods(dir)?.into_iter().filter(|&p| keep(p)).collect();
-    wanted
-        .par_iter()
-        .map(|&p| read_file(&file_of(dir, p), p))
-        .collect()
+    load_periods(dir, &wanted)
 }
 
 /// The latest recorded period of the same year before `period`, if any (SPEC §3 rank change).

@@ -411,6 +411,7 @@ fn run_writes_rankings_csv_and_history_idempotently() {
             "history read",
             "read+validate",
             "compute",
+            "earlier periods ∥",
             "csv ∥",
             "workbook ∥",
             "charts ∥",
@@ -428,18 +429,20 @@ fn run_writes_rankings_csv_and_history_idempotently() {
     assert_eq!(csv_of(t.path(), "2020-04"), csv);
     let year = tongbao::history::load_year(&hist, 2020).unwrap();
     assert_eq!(year.len(), 2);
-    // What a run of April reads: March only (its own earlier record is replaced, not read).
+    // What a run reads: the latest earlier period of the year first, the ones before it apart
+    // (its own earlier record is replaced, not read).
     let p = |s: &str| s.parse::<tongbao::Period>().unwrap();
-    let before = tongbao::history::load_year_before(&hist, p("2020-04")).unwrap();
-    assert_eq!(
-        before.iter().map(|r| r.period).collect::<Vec<_>>(),
-        vec![p("2020-03")]
-    );
-    assert!(
-        tongbao::history::load_year_before(&hist, p("2020-03"))
-            .unwrap()
-            .is_empty()
-    );
+    let read = |period: &str| {
+        let (previous, earlier) = tongbao::history::previous_and_earlier(&hist, p(period)).unwrap();
+        (previous.map(|r| r.period), earlier)
+    };
+    assert_eq!(read("2020-04"), (Some(p("2020-03")), vec![]));
+    assert_eq!(read("2020-03"), (None, vec![]));
+    assert_eq!(read("2020-12"), (Some(p("2020-04")), vec![p("2020-03")]));
+    assert_eq!(read("2021-01"), (None, vec![]));
+    let earlier = tongbao::history::load_periods(&hist, &[p("2020-03")]).unwrap();
+    assert_eq!(earlier.len(), 1);
+    assert_eq!(earlier[0].period, p("2020-03"));
     assert_eq!(year[1].rows.len(), 21);
     assert_eq!(year[1].row("甲四", "收入").unwrap().rank_change, Some(2));
     assert_eq!(
