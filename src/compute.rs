@@ -19,39 +19,55 @@ pub fn compute(
     ing: &Ingested,
     previous: Option<&PeriodResult>,
 ) -> Result<PeriodResult> {
-    let mut warnings = Vec::new();
     let by_unit: FastMap<usize, &Vec<Reading>> = ing
         .submissions
         .iter()
         .map(|s| (s.unit, &s.readings))
         .collect();
     let empty = Reading::default();
+    // Indicator by indicator (each its 全市 row, then every unit in official order), the
+    // indicators side by side: they share nothing until ranking.
+    type Rows = (ResultRow, Vec<ResultRow>, Vec<Diagnostic>);
+    let per_indicator: Vec<Rows> = {
+        use rayon::prelude::*;
+        (0..cfg.indicators.len())
+            .into_par_iter()
+            .map(|i| {
+                let mut warnings = Vec::new();
+                let mut unit_rows = Vec::with_capacity(cfg.units.len());
+                for (u, unit) in cfg.units.iter().enumerate() {
+                    let r = by_unit.get(&u).map(|rs| &rs[i]).unwrap_or(&empty);
+                    let reported = by_unit.contains_key(&u);
+                    unit_rows.push(unit_row(
+                        cfg,
+                        i,
+                        &unit.name,
+                        Some(&unit.group),
+                        r,
+                        reported,
+                        &mut warnings,
+                    ));
+                }
+                let city = city_row(cfg, i, ing, &unit_rows, &by_unit, &mut warnings);
+                // Shares of the city value.
+                for r in &mut unit_rows {
+                    r.share = match (r.value, city.value) {
+                        (Some(v), Some(c)) if !c.is_zero() => {
+                            div_round(v * Decimal::ONE_HUNDRED, c, 1)
+                        }
+                        _ => None,
+                    };
+                }
+                (city, unit_rows, warnings)
+            })
+            .collect()
+    };
     let mut rows = Vec::with_capacity(cfg.indicators.len() * (cfg.units.len() + 1));
-    for i in 0..cfg.indicators.len() {
-        let mut unit_rows = Vec::with_capacity(cfg.units.len());
-        for (u, unit) in cfg.units.iter().enumerate() {
-            let r = by_unit.get(&u).map(|rs| &rs[i]).unwrap_or(&empty);
-            let reported = by_unit.contains_key(&u);
-            unit_rows.push(unit_row(
-                cfg,
-                i,
-                &unit.name,
-                Some(&unit.group),
-                r,
-                reported,
-                &mut warnings,
-            ));
-        }
-        let city = city_row(cfg, i, ing, &unit_rows, &by_unit, &mut warnings);
-        // Shares of the city value.
-        for r in &mut unit_rows {
-            r.share = match (r.value, city.value) {
-                (Some(v), Some(c)) if !c.is_zero() => div_round(v * Decimal::ONE_HUNDRED, c, 1),
-                _ => None,
-            };
-        }
+    let mut warnings = Vec::new();
+    for (city, unit_rows, w) in per_indicator {
         rows.push(city);
         rows.extend(unit_rows);
+        warnings.extend(w);
     }
     for r in rows.iter_mut().filter(|r| r.is_city) {
         r.share = r.value.map(|_| Decimal::ONE_HUNDRED.round_dp(1));
