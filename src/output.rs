@@ -204,9 +204,10 @@ fn remove_stale(parent: &Path, prefix: &str) {
     }
 }
 
-/// Paths in the byte order of their text, for a listing that is the same every run: `Path`'s
-/// own order, component by component, took ~5 ms for a national month's 2,680 charts.
-fn sort_paths(paths: &mut [PathBuf]) {
+/// Paths in the byte order of their text, for a listing that is the same every run (for the
+/// files of one folder, the order `Path` gives too): `Path`'s own comparison, component by
+/// component, took ~3 ms for a national month's 2,680 charts.
+pub(crate) fn sort_paths(paths: &mut [PathBuf]) {
     paths.sort_unstable_by(|a, b| {
         a.as_os_str()
             .as_encoded_bytes()
@@ -239,6 +240,30 @@ mod tests {
             fs::write(p, body).unwrap();
         }
         s
+    }
+
+    #[test]
+    fn files_of_one_folder_sort_as_path_sorts_them() {
+        let names = [
+            "郾城区.xlsx",
+            "a b.xlsx",
+            "a.xlsx",
+            "a-b.xlsx",
+            "A.xlsx",
+            "源汇区(2).xls",
+            "源汇区.ods",
+            "~x.xlsx",
+            "a.b.c.xlsx",
+            "10.xlsx",
+            "9.xlsx",
+            "",
+        ];
+        let dir = Path::new("/data/2015-07");
+        let mut ours: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
+        let mut paths = ours.clone();
+        sort_paths(&mut ours);
+        paths.sort();
+        assert_eq!(ours, paths);
     }
 
     #[test]

@@ -79,7 +79,7 @@ pub fn input_files(dir: &Path) -> Result<Vec<PathBuf>> {
             files.push(e.path());
         }
     }
-    files.sort();
+    crate::output::sort_paths(&mut files);
     Ok(files)
 }
 
