@@ -137,12 +137,11 @@ fn dispatch(cli: Cli) -> Result<(), Error> {
             all,
             timings,
         } => {
-            let cfg = Config::load(common.config.as_deref())?;
             let args = run_args(&common, out, history, timings);
             if all {
-                app::run_all(&cfg, &args)?
+                app::run_all(&Config::load(common.config.as_deref())?, &args)?
             } else {
-                app::run(&cfg, &args)?
+                app::run_loading(|| Config::load(common.config.as_deref()), &args)?
             };
         }
         Command::Check { common, history } => {

@@ -264,6 +264,21 @@ fn a_corrupt_history_is_reported_and_left_alone() {
     assert!(!t.path().join("reports").exists());
     assert!(!hist.join("2015-07.parquet").exists());
 
+    // With a broken configuration as well, the configuration's error is the one reported
+    // (it is loaded while the history is read), as bad input.
+    std::fs::write(t.path().join("bad.toml"), "city = ").unwrap();
+    let out = tongbao(t.path())
+        .args(["run", "--period", "2015-07", "--config", "bad.toml"])
+        .output()
+        .unwrap();
+    let e = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{e}");
+    assert!(
+        e.contains("bad.toml") && !e.contains("2015-06.parquet"),
+        "{e}"
+    );
+    assert!(!t.path().join("reports").exists());
+
     // A corrupt record of the period being run is what the message's "re-run the period" is
     // for: the run does not read it, it replaces it.
     std::fs::remove_file(hist.join("2015-06.parquet")).unwrap();
