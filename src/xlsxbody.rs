@@ -12,7 +12,9 @@
 //! package written again, every other part copied without being recompressed.
 //!
 //! Body text goes in as inline strings (`t="inlineStr"`), which rust_xlsxwriter itself writes
-//! in its constant-memory mode, escaped as it escapes text.
+//! in its constant-memory mode, escaped as it escapes text. A native chart over body cells
+//! gets its data caches from the body (`splice_chart`): rust_xlsxwriter fills them only
+//! from cells it holds.
 
 use crate::ingest::{cell_position, cell_ref};
 use crate::sheetfmt::{Body, BodyCell, BodyValue};
