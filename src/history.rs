@@ -168,14 +168,7 @@ fn load_where(dir: &Path, keep: impl Fn(Period) -> bool) -> Result<Vec<PeriodRes
 
 /// The latest recorded period of the same year before `period`, if any (SPEC §3 rank change).
 pub fn previous(dir: &Path, period: Period) -> Result<Option<PeriodResult>> {
-    let prev = periods(dir)?
-        .into_iter()
-        .filter(|p| p.year == period.year && *p < period)
-        .max();
-    match prev {
-        Some(p) => load(dir, p),
-        None => Ok(None),
-    }
+    previous_and_earlier(dir, period).map(|(previous, _)| previous)
 }
 
 fn read_file(path: &Path, period: Period) -> Result<PeriodResult> {
