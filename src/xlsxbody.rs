@@ -183,10 +183,8 @@ fn body_range<'a>(
         None => sheet.to_string(),
     };
     let body = sheets.iter().find(|(n, _)| *n == sheet)?.1?;
-    let cells = cells.replace('$', "");
-    let (a, b) = cells.split_once(':').unwrap_or((&cells, &cells));
-    let ((r0, c0), (r1, c1)) = (cell_position(a)?, cell_position(b)?);
-    Some((body, r0, c0 as u16, r1, c1 as u16))
+    let (r0, c0, r1, c1) = range_of(&cells.replace('$', ""))?;
+    Some((body, r0, c0, r1, c1))
 }
 
 /// What rust_xlsxwriter's `ChartRangeCacheData` would hold for a range of body cells.
@@ -260,22 +258,28 @@ fn write_cache_ref(out: &mut String, formula: &str, num_only: bool, cache: &Cach
         push_u64(out, n as u64);
         out.push_str("\"/>");
     };
-    let (tag, body): (&str, &str) = match cache.kind {
-        CacheKind::Text if !num_only => ("c:strRef", "c:strCache"),
-        CacheKind::MultiLevel => ("c:multiLvlStrRef", "c:multiLvlStrCache"),
-        _ => ("c:numRef", "c:numCache"),
+    // How the reference is written: a text range read as text, a two-level one, or numbers.
+    enum As {
+        Text,
+        Levels,
+        Numbers,
+    }
+    let (how, tag, body) = match cache.kind {
+        CacheKind::Text if !num_only => (As::Text, "c:strRef", "c:strCache"),
+        CacheKind::MultiLevel => (As::Levels, "c:multiLvlStrRef", "c:multiLvlStrCache"),
+        _ => (As::Numbers, "c:numRef", "c:numCache"),
     };
     let _ = write!(out, "<{tag}><c:f>{formula}</c:f>");
     if !cache.data.is_empty() {
         let _ = write!(out, "<{body}>");
-        match cache.kind {
-            CacheKind::Text if !num_only => {
+        match how {
+            As::Text => {
                 count(out, cache.data.len());
                 for (i, v) in cache.data.iter().enumerate() {
                     pt(out, i, v);
                 }
             }
-            CacheKind::MultiLevel => {
+            As::Levels => {
                 count(out, cache.major);
                 for depth in (0..cache.minor).rev() {
                     out.push_str("<c:lvl>");
@@ -288,7 +292,7 @@ fn write_cache_ref(out: &mut String, formula: &str, num_only: bool, cache: &Cach
                     out.push_str("</c:lvl>");
                 }
             }
-            _ => {
+            As::Numbers => {
                 out.push_str("<c:formatCode>General</c:formatCode>");
                 count(out, cache.data.len());
                 for (i, v) in cache.data.iter().enumerate() {
@@ -568,8 +572,12 @@ fn column_of(reference: &str) -> Option<u16> {
 /// The first and last cell of `<dimension ref="A1:L30"/>` (0-based), if it names any.
 fn dim_of(head: &str) -> Option<(u32, u16, u32, u16)> {
     let at = head.find("<dimension ref=\"")? + "<dimension ref=\"".len();
-    let value = &head[at..at + head[at..].find('"')?];
-    let (a, b) = value.split_once(':').unwrap_or((value, value));
+    range_of(&head[at..at + head[at..].find('"')?])
+}
+
+/// First and last cell (0-based) of `A1:L30`, or of `A1` alone.
+fn range_of(a1: &str) -> Option<(u32, u16, u32, u16)> {
+    let (a, b) = a1.split_once(':').unwrap_or((a1, a1));
     let ((r0, c0), (r1, c1)) = (cell_position(a)?, cell_position(b)?);
     Some((r0, c0 as u16, r1, c1 as u16))
 }
