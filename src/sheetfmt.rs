@@ -337,19 +337,14 @@ impl Sheet {
         if !cells.is_sorted_by_key(|b| (b.row, b.col)) {
             cells.sort_by_key(|b| (b.row, b.col));
         }
-        // The last written of each position, moved to the front.
-        let mut kept = 0;
-        for i in 0..cells.len() {
-            if kept > 0
-                && (cells[kept - 1].row, cells[kept - 1].col) == (cells[i].row, cells[i].col)
-            {
-                cells.swap(kept - 1, i);
-            } else {
-                cells.swap(kept, i);
-                kept += 1;
+        // The last written of each position: a later write takes the place of the one kept.
+        cells.dedup_by(|later, kept| {
+            let same = (later.row, later.col) == (kept.row, kept.col);
+            if same {
+                std::mem::swap(later, kept);
             }
-        }
-        cells.truncate(kept);
+            same
+        });
         cells
     }
 
