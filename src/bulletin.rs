@@ -260,6 +260,18 @@ impl Cells for Sheet {
     }
 }
 
+/// Column 0 of a unit's row: the group's name on its first row, a blank below, to be merged
+/// over the group's rows ([`Sheet::merge_body`]).
+fn group_cell(sh: &mut Sheet, row: u32, first: u32, group: &str, f: &Fmts) -> sheetfmt::Xr {
+    // Slot 0: the text format of `Cells::cell`.
+    if row == first {
+        sh.body_string(row, 0, group, 0, &f.text_center)
+    } else {
+        sh.body_blank(row, 0, 0, &f.text_center);
+        Ok(())
+    }
+}
+
 /// Digits of `n` (at least 1).
 fn digits(n: u64) -> usize {
     n.checked_ilog10().map_or(1, |d| d as usize + 1)
@@ -489,11 +501,12 @@ fn summary_sheet(
         sh.cell(row, c + 2, &text(DASH), f, true)?;
         sh.cell(row, c + 3, &text(DASH), f, true)?;
     }
-    sh.ws.set_row_height(row, 20)?;
+    sh.body_row_height(row, 20.0)?;
     row += 1;
     for (g, units) in groups {
         let first = row;
         for u in units {
+            group_cell(&mut sh, row, first, g, f)?;
             sh.cell(row, 1, &text(u.as_str()), f, false)?;
             for (i, ind) in cfg.indicators.iter().enumerate() {
                 let c = 2 + 4 * i as u16;
@@ -516,11 +529,10 @@ fn summary_sheet(
                     }
                 }
             }
-            sh.ws.set_row_height(row, 20)?;
+            sh.body_row_height(row, 20.0)?;
             row += 1;
         }
-        sh.measure(0, display_width(g));
-        sh.merged(first, 0, row - 1, 0, g, &f.text_center)?;
+        sh.merge_body((first, 0, row - 1, 0))?;
     }
     let widths = sh.apply_widths(6.0, 40.0)?;
     let total: f64 = widths.iter().sum();
@@ -693,7 +705,7 @@ fn indicator_sheet(
         for (k, c) in cells.iter().enumerate() {
             sh.cell(row, 2 + k as u16, c, f, is_city)?;
         }
-        sh.ws.set_row_height(row, 20)?;
+        sh.body_row_height(row, 20.0)?;
         Ok(())
     };
     let mut row = 3u32;
@@ -710,6 +722,7 @@ fn indicator_sheet(
     for (g, units) in groups {
         let first = row;
         for u in units {
+            group_cell(&mut sh, row, first, g, f)?;
             sh.cell(row, 1, &text(u.as_str()), f, false)?;
             match index.get(&(u.as_str(), ind.name.as_str())) {
                 Some(r) => line(&mut sh, row, r, false)?,
@@ -721,8 +734,7 @@ fn indicator_sheet(
             }
             row += 1;
         }
-        sh.measure(0, display_width(g));
-        sh.merged(first, 0, row - 1, 0, g, &f.text_center)?;
+        sh.merge_body((first, 0, row - 1, 0))?;
     }
     let widths = sh.apply_widths(7.0, 40.0)?;
     let total: f64 = widths.iter().sum();

@@ -195,7 +195,17 @@ pub(crate) enum BodyValue {
 pub(crate) struct Body {
     pub cells: Vec<BodyCell>,
     pub placeholders: Vec<(u8, u32, u16)>,
+    /// Ranges merged over body cells, (first row, first column, last row, last column), in
+    /// the order merged.
+    pub merges: Vec<(u32, u16, u32, u16)>,
+    /// Row heights in pixels as rust_xlsxwriter keeps them, (row, pixels), by row, the last
+    /// set of each row.
+    pub heights: Vec<(u32, u32)>,
 }
+
+/// rust_xlsxwriter's (and Excel's) default row height in pixels: a row this high has no
+/// height of its own in the XML.
+pub(crate) const DEFAULT_ROW_PIXELS: u32 = 20;
 
 /// Excel's sheet size, as rust_xlsxwriter checks it.
 fn check_cell(row: u32, col: u16) -> Xr {
@@ -218,6 +228,12 @@ pub(crate) struct Sheet {
     /// Cells written with an explicit format after some body cells, with the number of body
     /// cells at that moment: a later explicit write wins over an earlier body cell.
     explicit: crate::fasthash::FastMap<(u32, u16), usize>,
+    /// Body merges and row heights (see [`Body`]), and every merged cell of the sheet with
+    /// the range it belongs to, to refuse an overlap as rust_xlsxwriter does: Excel rejects
+    /// a file with one.
+    merges: Vec<(u32, u16, u32, u16)>,
+    heights: Vec<(u32, u32)>,
+    merged_cells: crate::fasthash::FastMap<(u32, u16), (u32, u16, u32, u16)>,
 }
 
 impl Sheet {
@@ -230,6 +246,9 @@ impl Sheet {
             slots: Vec::new(),
             body: Vec::new(),
             explicit: crate::fasthash::FastMap::default(),
+            merges: Vec::new(),
+            heights: Vec::new(),
+            merged_cells: crate::fasthash::FastMap::default(),
         })
     }
 
@@ -353,6 +372,7 @@ impl Sheet {
     /// rust_xlsxwriter gives it a style index and the body can name it.
     pub fn finish(mut self) -> Xr<(Worksheet, Body)> {
         let cells = self.surviving_body();
+        let heights = self.surviving_heights();
         let mut placeholders: Vec<(u8, u32, u16)> = Vec::new();
         for b in &cells {
             if placeholders.iter().all(|p| p.0 != b.slot) {
@@ -367,8 +387,25 @@ impl Sheet {
             Body {
                 cells,
                 placeholders,
+                merges: self.merges,
+                heights,
             },
         ))
+    }
+
+    /// The body's row heights by row, the last set of each row.
+    fn surviving_heights(&mut self) -> Vec<(u32, u32)> {
+        let mut heights = std::mem::take(&mut self.heights);
+        // Stable: the heights of one row stay in the order set, and the last is kept.
+        heights.sort_by_key(|h| h.0);
+        heights.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                *kept = *later;
+            }
+            same
+        });
+        heights
     }
 
     /// The finished worksheet with its body written through rust_xlsxwriter: what
@@ -377,6 +414,19 @@ impl Sheet {
     #[cfg(test)]
     pub fn finish_native(mut self) -> Xr<Worksheet> {
         let cells = self.surviving_body();
+        // Blank merged ranges first: the body's values and formats then go over them.
+        for &(r0, c0, r1, c1) in &self.merges {
+            let slot = cells
+                .iter()
+                .find(|b| (b.row, b.col) == (r0, c0))
+                .map_or(0, |b| b.slot);
+            if let Some(Some(f)) = self.slots.get(usize::from(slot)) {
+                self.ws.merge_range(r0, c0, r1, c1, "", f)?;
+            }
+        }
+        for (row, pixels) in self.surviving_heights() {
+            self.ws.set_row_height_pixels(row, pixels)?;
+        }
         for b in &cells {
             match &b.value {
                 BodyValue::Number(v) => {
@@ -433,12 +483,76 @@ impl Sheet {
 
     /// Merge (or write one cell when the range is a single cell); not measured.
     pub fn merged(&mut self, r0: u32, c0: u16, r1: u32, c1: u16, s: &str, fmt: &Format) -> Xr {
-        self.written(r0, c0, r1, c1);
         if r0 == r1 && c0 == c1 {
+            self.written(r0, c0, r1, c1);
             self.ws.write_string_with_format(r0, c0, clip(s), fmt)?;
         } else {
+            check_cell(r0, c0)?;
+            check_cell(r1, c1)?;
+            if r0 > r1 || c0 > c1 {
+                return Err(XlsxError::RowColumnOrderError);
+            }
+            self.claim(r0, c0, r1, c1)?;
+            self.written(r0, c0, r1, c1);
             self.ws.merge_range(r0, c0, r1, c1, &clip(s), fmt)?;
         }
+        Ok(())
+    }
+
+    /// Merge a range of body cells, which the caller writes (as rust_xlsxwriter fills a
+    /// merge: the text in the first, blanks with the same format in the rest), in row order
+    /// so that the body needs no sorting. A group's cell over its units' rows: ~1,700 of them
+    /// in a national bulletin, which rust_xlsxwriter would store cell by cell, hashing each
+    /// cell's `Format`. A single cell is no merge.
+    pub fn merge_body(&mut self, (r0, c0, r1, c1): (u32, u16, u32, u16)) -> Xr {
+        check_cell(r0, c0)?;
+        check_cell(r1, c1)?;
+        if r0 > r1 || c0 > c1 {
+            return Err(XlsxError::RowColumnOrderError);
+        }
+        if (r0, c0) != (r1, c1) {
+            self.claim(r0, c0, r1, c1)?;
+            self.merges.push((r0, c0, r1, c1));
+        }
+        Ok(())
+    }
+
+    /// The cells of a merged range, refused if one of them is merged already.
+    fn claim(&mut self, r0: u32, c0: u16, r1: u32, c1: u16) -> Xr {
+        let range = (r0, c0, r1, c1);
+        let name = |(r0, c0, r1, c1): (u32, u16, u32, u16)| {
+            use crate::ingest::cell_ref;
+            // As rust_xlsxwriter names a range in this error.
+            let a1 = format!("{}:{}", cell_ref(r0, c0.into()), cell_ref(r1, c1.into()));
+            format!("({r0}, {c0}, {r1}, {c1}) / {a1}")
+        };
+        for r in r0..=r1 {
+            for c in c0..=c1 {
+                if let Some(&other) = self.merged_cells.get(&(r, c)) {
+                    return Err(XlsxError::MergeRangeOverlaps(name(range), name(other)));
+                }
+            }
+        }
+        for r in r0..=r1 {
+            for c in c0..=c1 {
+                self.merged_cells.insert((r, c), range);
+            }
+        }
+        Ok(())
+    }
+
+    /// The height of a row of the body, in points, kept with the body and written by
+    /// [`crate::xlsxbody`] (rust_xlsxwriter hashes and formats each of a national sheet's
+    /// 3,000 rows otherwise). As rust_xlsxwriter keeps it: in whole pixels.
+    pub fn body_row_height(&mut self, row: u32, points: f64) -> Xr {
+        let pixels = (points * 4.0 / 3.0).round() as u32;
+        if pixels == 0 {
+            // A hidden row, which rust_xlsxwriter handles.
+            self.ws.set_row_height(row, points)?;
+            return Ok(());
+        }
+        check_cell(row, 0)?;
+        self.heights.push((row, pixels));
         Ok(())
     }
 
