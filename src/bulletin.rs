@@ -361,30 +361,49 @@ pub fn build(
         .collect();
     let names = sheet_names(cfg);
 
+    // The sheets are independent: built side by side (a national one takes a few ms each).
+    enum Part<'a> {
+        Summary,
+        Indicator(&'a crate::config::IndicatorConfig, &'a str),
+        Charts,
+        Sources,
+    }
+    let mut parts = vec![Part::Summary];
+    parts.extend(
+        cfg.indicators
+            .iter()
+            .zip(&names)
+            .map(|(ind, name)| Part::Indicator(ind, name)),
+    );
+    parts.extend([Part::Charts, Part::Sources]);
+    let sheets: Vec<_> = {
+        use rayon::prelude::*;
+        parts
+            .par_iter()
+            .map(|part| match part {
+                Part::Summary => summary_sheet(cfg, result, &groups, &index, &f),
+                Part::Indicator(ind, name) => indicator_sheet(
+                    cfg,
+                    result,
+                    ind,
+                    name,
+                    &groups,
+                    &index,
+                    city_row(result, &ind.name),
+                    &f,
+                ),
+                Part::Charts => chart_sheet(cfg, result, &groups, &index, &f),
+                Part::Sources => sources_sheet(cfg, result, ingested, &f),
+            })
+            .collect()
+    };
     let mut wb = Workbook::new();
     let mut bodies = Vec::new();
-    let mut push = |wb: &mut Workbook, (ws, body): (Worksheet, Option<sheetfmt::Body>)| {
+    for sheet in sheets {
+        let (ws, body) = sheet?;
         wb.push_worksheet(ws);
         bodies.push(body);
-    };
-    push(&mut wb, summary_sheet(cfg, result, &groups, &index, &f)?);
-    for (ind, name) in cfg.indicators.iter().zip(&names) {
-        push(
-            &mut wb,
-            indicator_sheet(
-                cfg,
-                result,
-                ind,
-                name,
-                &groups,
-                &index,
-                city_row(result, &ind.name),
-                &f,
-            )?,
-        );
     }
-    push(&mut wb, chart_sheet(cfg, result, &groups, &index, &f)?);
-    push(&mut wb, sources_sheet(cfg, result, ingested, &f)?);
     Ok(Built {
         workbook: wb,
         bodies,
