@@ -115,6 +115,14 @@ for case in national city; do
         # Each output stage alone on one thread (CPU ms): what the side-by-side stages cost.
         echo "   output stages alone (examples/stages.rs):"
         TMPDIR=$WORK "$EX/stages" "$C/config.toml" "$D" "$C/history-06" 2015-07 3 2>/dev/null | sed 's/^/   /'
+        # Everything after reading except the PNG charts, alone on both cores as `run`
+        # arranges it: history read, compute, then workbook ∥ csv ∥ history record.
+        TMPDIR=$WORK STAGE=rest "$EX/stages" "$C/config.toml" "$D" "$C/history-06" 2015-07 "$REPS" \
+            2>/dev/null | tee "$WORK/rest.out" | sed 's/^/   /'
+        awk -v n="$REPS" '{printf "%-28s %8.0f ms (best of %s, examples/stages.rs STAGE=rest)\n", "national.rest", $4, n}' \
+            "$WORK/rest.out" | tee -a "$WORK/results"
+        awk '/read\+validate/ {printf "%-28s %8.0f ms (the best run'"'"'s --timings)\n", "national.read+validate", $2}' \
+            "$WORK/$case.run.best.err" | tee -a "$WORK/results"
     fi
     BEFORE="" measure "$case.check" "$BIN" check "${CFG[@]}" --period 2015-07 --input "$D" --history "$H"
     BEFORE="" measure "$case.assess" "$BIN" assess "${CFG[@]}" --year 2015 --history "$H" --out "$C/reports"
@@ -165,6 +173,9 @@ awk '
             f1 = wall[c ".floor.1thread"]; f2 = wall[c ".floor.2threads"]; r = wall[c ".run"]
             if (f2 > 0) printf "%s: tongbao run / floor(2 threads) = %.2f, / floor(1 thread) = %.2f\n", c, r / f2, r / f1
         }
+        f2 = wall["national.floor.2threads"]
+        if (f2 > 0 && wall["national.read+validate"] > 0) printf "national: read+validate / floor(2 threads) = %.2f (target 1.3)\n", wall["national.read+validate"] / f2
+        if (f2 > 0 && wall["national.rest"] > 0) printf "national: everything after reading except PNG charts, alone / floor(2 threads) = %.2f (target 0.5)\n", wall["national.rest"] / f2
         j = wall["national.run.july"]; f2 = wall["national.floor.2threads"]; f1 = wall["national.floor.1thread"]
         if (j > 0 && f2 > 0) printf "national, July with Jan-Jun on record: / floor(2 threads) = %.2f, / floor(1 thread) = %.2f\n", j / f2, j / f1
     }' "$WORK/results"
