@@ -854,29 +854,6 @@ fn chart_sheet(
         sh.ws
             .write_string_with_format(hr + 1, cu + 2, "全市", &f.header)?;
         let city_g = city_row(result, &ind.name).and_then(|r| r.growth);
-        // Body formats by slot (applied a column run at a time): 0 text, 1 percent.
-        for (k, (g, u)) in units.iter().enumerate() {
-            let r = hr + 2 + k as u32;
-            if lead == 1 {
-                // The group's name at its first unit only: Excel spans it over the blanks.
-                if k == 0 || units[k - 1].0 != *g {
-                    sh.body_string(r, c0, g, 0, &f.text)?;
-                } else {
-                    sh.body_blank(r, c0, 0, &f.text);
-                }
-            }
-            sh.body_string(r, cu, u, 0, &f.text)?;
-            let growth = index
-                .get(&(*u, ind.name.as_str()))
-                .and_then(|x| x.growth)
-                .and_then(|g| g.to_f64());
-            for (c, v) in [(cu + 1, growth), (cu + 2, city_g.and_then(|g| g.to_f64()))] {
-                match v {
-                    Some(v) => sh.body_number(r, c, v, 0, 1, &f.pct)?,
-                    None => sh.body_blank(r, c, 1, &f.pct),
-                }
-            }
-        }
         if units.is_empty() {
             continue;
         }
@@ -938,6 +915,39 @@ fn chart_sheet(
         chart.set_width(540).set_height(chart_h);
         let (row, col) = (2 + (i as u32 / 2) * chart_rows, (i as u16 % 2) * 8);
         sh.ws.insert_chart_with_offset(row, col, &chart, 4, 4)?;
+    }
+    // The data under the charts, a row at a time (the body kept in row order needs no
+    // sorting), each indicator in its columns. Body formats by slot: 0 text, 1 percent.
+    let hr = data_top + 1;
+    let city_gs: Vec<Option<f64>> = cfg
+        .indicators
+        .iter()
+        .map(|ind| city_row(result, &ind.name).and_then(|r| r.growth?.to_f64()))
+        .collect();
+    for (k, (g, u)) in units.iter().enumerate() {
+        let r = hr + 2 + k as u32;
+        for (i, ind) in cfg.indicators.iter().enumerate() {
+            let c0 = (i as u16) * (4 + lead);
+            let cu = c0 + lead;
+            if lead == 1 {
+                // The group's name at its first unit only: Excel spans it over the blanks.
+                if k == 0 || units[k - 1].0 != *g {
+                    sh.body_string(r, c0, g, 0, &f.text)?;
+                } else {
+                    sh.body_blank(r, c0, 0, &f.text);
+                }
+            }
+            sh.body_string(r, cu, u, 0, &f.text)?;
+            let growth = index
+                .get(&(*u, ind.name.as_str()))
+                .and_then(|x| x.growth?.to_f64());
+            for (c, v) in [(cu + 1, growth), (cu + 2, city_gs[i])] {
+                match v {
+                    Some(v) => sh.body_number(r, c, v, 0, 1, &f.pct)?,
+                    None => sh.body_blank(r, c, 1, &f.pct),
+                }
+            }
+        }
     }
     // Print the charts only (their numbers are on the indicator sheets), two rows of two
     // charts a page, never a chart cut by a page break.
@@ -1016,11 +1026,14 @@ fn sources_sheet(
             ),
             (5, text(period)),
         ];
-        for (c, cell) in &cells {
+        // In column order, so that the body needs no sorting; the name and the checksum in
+        // slots past those of `Cells::cell`.
+        let (first, rest) = cells.split_at(1);
+        sh.cell(row, first[0].0, &first[0].1, f, false)?;
+        sh.body_string(row, 1, &s.name, 8, &f.text)?;
+        for (c, cell) in rest {
             sh.cell(row, *c, cell, f, false)?;
         }
-        // Slots past those of `Cells::cell`.
-        sh.body_string(row, 1, &s.name, 8, &f.text)?;
         sh.body_string(row, 6, &s.sha256, 9, &f.small_text)?;
         row += 1;
     }
