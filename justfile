@@ -37,3 +37,7 @@ bench dir="/tmp/tongbao-bench":
 # CPU of each output stage alone, one thread, on the benchmark's national July (after `just bench`)
 stages dir="/tmp/tongbao-bench":
     cargo run --release --example stages -- {{dir}}/national/config.toml {{dir}}/national/data/2015-07 {{dir}}/national/history-06 2015-07
+
+# Everything after reading except the PNG charts, alone on both cores as `run` arranges it (after `just bench`)
+rest dir="/tmp/tongbao-bench":
+    TMPDIR={{dir}} STAGE=rest cargo run --release --example stages -- {{dir}}/national/config.toml {{dir}}/national/data/2015-07 {{dir}}/national/history-06 2015-07 9
