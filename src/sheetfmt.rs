@@ -543,7 +543,8 @@ impl Sheet {
 
     /// The height of a row of the body, in points, kept with the body and written by
     /// [`crate::xlsxbody`] (rust_xlsxwriter hashes and formats each of a national sheet's
-    /// 3,000 rows otherwise). As rust_xlsxwriter keeps it: in whole pixels.
+    /// 3,000 rows otherwise). As rust_xlsxwriter keeps it: in whole pixels. It wins over a
+    /// height set on `ws` for the same row, whichever came first.
     pub fn body_row_height(&mut self, row: u32, points: f64) -> Xr {
         let pixels = (points * 4.0 / 3.0).round() as u32;
         if pixels == 0 {
