@@ -1568,6 +1568,53 @@ negative_allowed = true
         let mut z = zip::ZipArchive::new(zip).unwrap();
         assert!(z.by_name("xl/charts/chart1.xml").is_ok());
         assert!(z.by_name("xl/charts/chart2.xml").is_ok());
+
+        // Merged cells: each group over its units (a group of one unit is no merge), beside
+        // the title's, the two-level header's and 全市's.
+        let mut x: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+        let mut merged = |name: &str| {
+            let mut v: Vec<_> = x
+                .merge_cells_by_sheet_name(name)
+                .unwrap()
+                .into_iter()
+                .map(|d| (d.start, d.end))
+                .collect();
+            v.sort();
+            v
+        };
+        let m = merged("排序总表");
+        for range in [
+            ((0, 0), (0, 9)),
+            ((2, 0), (3, 0)),
+            ((2, 2), (2, 5)),
+            ((4, 0), (4, 1)),
+            ((5, 0), (7, 0)),
+        ] {
+            assert!(m.contains(&range), "{range:?} in {m:?}");
+        }
+        assert!(!m.iter().any(|r| r.0 == (8, 0)), "{m:?}");
+        let m = merged("利润总额");
+        assert!(m.contains(&((4, 0), (6, 0))), "{m:?}");
+        assert!(!m.iter().any(|r| r.0 == (7, 0)), "{m:?}");
+        // The body rows are 20 pt high (27 px, written as 20.25), the header rows as set.
+        let mut xml = String::new();
+        use std::io::Read;
+        z.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        let row_tag = |r: u32| {
+            let at = xml.find(&format!("<row r=\"{r}\"")).unwrap();
+            xml[at..at + xml[at..].find('>').unwrap()].to_string()
+        };
+        for r in 5..=9 {
+            assert!(
+                row_tag(r).contains(" ht=\"20.25\" customHeight=\"1\""),
+                "{}",
+                row_tag(r)
+            );
+        }
+        assert!(row_tag(4).contains(" ht=\"30\""), "{}", row_tag(4));
     }
 
     #[test]
