@@ -837,6 +837,8 @@ fn chart_sheet(
     let data_top = 2 + chart_block_rows + 1;
     sh.ws
         .write_string_with_format(data_top, 0, "图表数据", &f.section)?;
+    // 全市's growth of each indicator, for its data column.
+    let mut city_gs: Vec<Option<f64>> = Vec::with_capacity(n);
     for (i, ind) in cfg.indicators.iter().enumerate() {
         let c0 = (i as u16) * (4 + lead);
         let cu = c0 + lead;
@@ -854,6 +856,7 @@ fn chart_sheet(
         sh.ws
             .write_string_with_format(hr + 1, cu + 2, "全市", &f.header)?;
         let city_g = city_row(result, &ind.name).and_then(|r| r.growth);
+        city_gs.push(city_g.and_then(|g| g.to_f64()));
         if units.is_empty() {
             continue;
         }
@@ -919,11 +922,6 @@ fn chart_sheet(
     // The data under the charts, a row at a time (the body kept in row order needs no
     // sorting), each indicator in its columns. Body formats by slot: 0 text, 1 percent.
     let hr = data_top + 1;
-    let city_gs: Vec<Option<f64>> = cfg
-        .indicators
-        .iter()
-        .map(|ind| city_row(result, &ind.name).and_then(|r| r.growth?.to_f64()))
-        .collect();
     for (k, (g, u)) in units.iter().enumerate() {
         let r = hr + 2 + k as u32;
         for (i, ind) in cfg.indicators.iter().enumerate() {
@@ -1013,7 +1011,6 @@ fn sources_sheet(
             None => format!("{}(文件未注明)", ingested.period.label()),
         };
         let cells = [
-            (0, text((i + 1).to_string())),
             (2, text(s.kind.label())),
             (3, text(s.sheet.as_str())),
             (
@@ -1028,10 +1025,9 @@ fn sources_sheet(
         ];
         // In column order, so that the body needs no sorting; the name and the checksum in
         // slots past those of `Cells::cell`.
-        let (first, rest) = cells.split_at(1);
-        sh.cell(row, first[0].0, &first[0].1, f, false)?;
+        sh.cell(row, 0, &text((i + 1).to_string()), f, false)?;
         sh.body_string(row, 1, &s.name, 8, &f.text)?;
-        for (c, cell) in rest {
+        for (c, cell) in &cells {
             sh.cell(row, *c, cell, f, false)?;
         }
         sh.body_string(row, 6, &s.sha256, 9, &f.small_text)?;

@@ -216,6 +216,17 @@ fn check_cell(row: u32, col: u16) -> Xr {
     }
 }
 
+/// A range within Excel's sheet, its first cell before its last, as rust_xlsxwriter checks a
+/// merge.
+fn check_range(r0: u32, c0: u16, r1: u32, c1: u16) -> Xr {
+    check_cell(r0, c0)?;
+    check_cell(r1, c1)?;
+    if r0 > r1 || c0 > c1 {
+        return Err(XlsxError::RowColumnOrderError);
+    }
+    Ok(())
+}
+
 /// A worksheet being filled, measuring every column as it goes.
 pub(crate) struct Sheet {
     pub ws: Worksheet,
@@ -487,11 +498,7 @@ impl Sheet {
             self.written(r0, c0, r1, c1);
             self.ws.write_string_with_format(r0, c0, clip(s), fmt)?;
         } else {
-            check_cell(r0, c0)?;
-            check_cell(r1, c1)?;
-            if r0 > r1 || c0 > c1 {
-                return Err(XlsxError::RowColumnOrderError);
-            }
+            check_range(r0, c0, r1, c1)?;
             self.claim(r0, c0, r1, c1)?;
             self.written(r0, c0, r1, c1);
             self.ws.merge_range(r0, c0, r1, c1, &clip(s), fmt)?;
@@ -505,11 +512,7 @@ impl Sheet {
     /// in a national bulletin, which rust_xlsxwriter would store cell by cell, hashing each
     /// cell's `Format`. A single cell is no merge.
     pub fn merge_body(&mut self, (r0, c0, r1, c1): (u32, u16, u32, u16)) -> Xr {
-        check_cell(r0, c0)?;
-        check_cell(r1, c1)?;
-        if r0 > r1 || c0 > c1 {
-            return Err(XlsxError::RowColumnOrderError);
-        }
+        check_range(r0, c0, r1, c1)?;
         if (r0, c0) != (r1, c1) {
             self.claim(r0, c0, r1, c1)?;
             self.merges.push((r0, c0, r1, c1));
@@ -520,11 +523,12 @@ impl Sheet {
     /// The cells of a merged range, refused if one of them is merged already.
     fn claim(&mut self, r0: u32, c0: u16, r1: u32, c1: u16) -> Xr {
         let range = (r0, c0, r1, c1);
-        let name = |(r0, c0, r1, c1): (u32, u16, u32, u16)| {
-            use crate::ingest::cell_ref;
-            // As rust_xlsxwriter names a range in this error.
-            let a1 = format!("{}:{}", cell_ref(r0, c0.into()), cell_ref(r1, c1.into()));
-            format!("({r0}, {c0}, {r1}, {c1}) / {a1}")
+        // As rust_xlsxwriter names a range in this error.
+        let name = |range @ (r0, c0, r1, c1): (u32, u16, u32, u16)| {
+            format!(
+                "({r0}, {c0}, {r1}, {c1}) / {}",
+                crate::xlsxbody::range_ref(range)
+            )
         };
         for r in r0..=r1 {
             for c in c0..=c1 {

@@ -444,15 +444,11 @@ pub(crate) fn splice(xml: &str, body: &Body) -> Result<String, String> {
 
     let mut out = String::with_capacity(xml.len() + body.cells.len() * 48);
     match (dim, head.find("<dimension ref=\"")) {
-        (Some((r0, c0, r1, c1)), Some(at)) => {
+        (Some(range), Some(at)) => {
             let start = at + "<dimension ref=\"".len();
             let end = start + head[start..].find('"').ok_or("unclosed <dimension>")?;
             out.push_str(&head[..start]);
-            out.push_str(&cell_ref(r0, c0.into()));
-            if (r0, c0) != (r1, c1) {
-                out.push(':');
-                out.push_str(&cell_ref(r1, c1.into()));
-            }
+            out.push_str(&range_ref(range));
             out.push_str(&head[end..]);
         }
         _ => out.push_str(head),
@@ -533,11 +529,9 @@ fn push_tail(out: &mut String, tail: &str, merges: &[(u32, u16, u32, u16)]) -> R
         return Ok(());
     }
     let push_refs = |out: &mut String| {
-        for &(r0, c0, r1, c1) in merges {
+        for &range in merges {
             out.push_str("<mergeCell ref=\"");
-            out.push_str(&cell_ref(r0, c0.into()));
-            out.push(':');
-            out.push_str(&cell_ref(r1, c1.into()));
+            out.push_str(&range_ref(range));
             out.push_str("\"/>");
         }
     };
@@ -702,6 +696,17 @@ fn range_of(a1: &str) -> Option<(u32, u16, u32, u16)> {
     let (a, b) = a1.split_once(':').unwrap_or((a1, a1));
     let ((r0, c0), (r1, c1)) = (cell_position(a)?, cell_position(b)?);
     Some((r0, c0 as u16, r1, c1 as u16))
+}
+
+/// `A1:L30` of a range given by its first and last cell (0-based), or `A1` alone for a single
+/// cell: what [`range_of`] reads.
+pub(crate) fn range_ref((r0, c0, r1, c1): (u32, u16, u32, u16)) -> String {
+    let first = cell_ref(r0, c0.into());
+    if (r0, c0) == (r1, c1) {
+        first
+    } else {
+        format!("{first}:{}", cell_ref(r1, c1.into()))
+    }
 }
 
 /// Column letters, 0 → A.
@@ -929,6 +934,11 @@ mod tests {
             Some((1, 1, 29, 11))
         );
         assert_eq!(dim_of("<dimension ref=\"A1\"/>"), Some((0, 0, 0, 0)));
+        for range in [(0, 0, 0, 0), (4, 0, 11, 0), (1, 1, 29, 11), (9, 27, 9, 701)] {
+            assert_eq!(range_of(&range_ref(range)), Some(range));
+        }
+        assert_eq!(range_ref((4, 0, 11, 0)), "A5:A12");
+        assert_eq!(range_ref((2, 3, 2, 3)), "D3");
     }
 
     fn cell(row: u32, col: u16, slot: u8, value: BodyValue) -> BodyCell {
