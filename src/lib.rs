@@ -10,8 +10,6 @@ pub mod assess;
 #[cfg(feature = "pipeline")]
 pub mod bulletin;
 #[cfg(feature = "pipeline")]
-pub mod canvas;
-#[cfg(feature = "pipeline")]
 pub mod charts;
 #[cfg(feature = "pipeline")]
 pub mod compute;
@@ -22,8 +20,6 @@ pub mod error;
 #[cfg(feature = "pipeline")]
 pub mod fasthash;
 #[cfg(feature = "pipeline")]
-pub mod fonts;
-#[cfg(feature = "pipeline")]
 pub mod history;
 pub mod ingest;
 pub mod model;
@@ -31,15 +27,9 @@ pub mod model;
 pub mod output;
 pub mod period;
 #[cfg(feature = "pipeline")]
-pub mod pngenc;
-#[cfg(feature = "pipeline")]
-pub mod sheetfmt;
-#[cfg(feature = "pipeline")]
 pub mod template;
 pub mod text;
 pub mod units;
-#[cfg(feature = "pipeline")]
-pub mod xlsxbody;
 // (new modules: add a `pub mod` line above, keep alphabetical order)
 // Without the default feature `pipeline` only the readers are built (config, ingest and what
 // they need): the fuzz targets use that, free of polars and the writers.

@@ -5,7 +5,7 @@
 //! image grows without bound.
 //!
 //! Drawn as the bulletin's charts ([`crate::charts::write_pictures`]): text glyph by glyph with
-//! ab_glyph by [`fonts::Painter`] from the font of [`crate::fonts`] (embedded CJK subset or the
+//! ab_glyph by [`fonts::Painter`] from the font of [`crate::charts::fonts`] (embedded CJK subset or the
 //! configured font), so Chinese renders without any system font; every character is checked
 //! against the font before anything is drawn.
 
@@ -13,7 +13,7 @@ use super::Assessment;
 use crate::charts::{AXIS, Area, BLACK_T, GREY_T, GRID, Picture, e2s, file_name, write_pictures};
 use crate::config::Config;
 use crate::error::Result;
-use crate::fonts::{self, Align, Painter, Texts};
+use crate::charts::fonts::{self, Align, Painter, Texts};
 use plotters::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
 use std::path::{Path, PathBuf};

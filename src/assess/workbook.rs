@@ -7,7 +7,7 @@
 use super::{Assessment, Cell, UnitScore, method_lines};
 use crate::config::{Config, Scheme};
 use crate::error::{Error, Result};
-use crate::sheetfmt::{self, DASH, Sheet, Xr, display_width as width};
+use crate::bulletin::style::{self, DASH, Sheet, Xr, display_width as width};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
@@ -16,7 +16,7 @@ pub const SHEET_RESULT: &str = "考核结果";
 
 /// `<city>工业经济运行实绩考核(<year>年).xlsx`, or `(<year>年1-M月)` for a review through a month.
 pub fn file_name(cfg: &Config, a: &Assessment) -> String {
-    let city = sheetfmt::file_stem(&cfg.city, 100);
+    let city = style::file_stem(&cfg.city, 100);
     let when = if a.partial {
         a.through.label()
     } else {
@@ -53,15 +53,15 @@ struct Fmts {
 
 impl Fmts {
     fn new() -> Fmts {
-        let body = sheetfmt::body();
-        let cell = sheetfmt::cell();
+        let body = style::body();
+        let cell = style::cell();
         Fmts {
-            title: sheetfmt::title(),
+            title: style::title(),
             left: body.clone().set_align(FormatAlign::Left),
             right: body.clone().set_align(FormatAlign::Right),
-            header: sheetfmt::header(),
+            header: style::header(),
             text: cell.clone().set_align(FormatAlign::Center),
-            rank: sheetfmt::rank(),
+            rank: style::rank(),
             points: cell
                 .clone()
                 .set_align(FormatAlign::Right)
@@ -70,10 +70,10 @@ impl Fmts {
                 .set_align(FormatAlign::Right)
                 .set_num_format("0.00")
                 .set_bold(),
-            pct: sheetfmt::pct(),
-            amount: sheetfmt::amount(),
-            note: sheetfmt::note(),
-            warn: sheetfmt::note().set_font_color(0xC00000),
+            pct: style::pct(),
+            amount: style::amount(),
+            note: style::note(),
+            warn: style::note().set_font_color(0xC00000),
         }
     }
 }
@@ -102,7 +102,7 @@ const NOTE_PAD: f64 = 3.0;
 
 /// Sheet names for the indicators: ≤ 31 characters, none of `[]:*?/\`, unique, not 考核结果.
 fn sheet_names(a: &Assessment) -> Vec<String> {
-    sheetfmt::sheet_names(
+    style::sheet_names(
         a.indicators.iter().map(|i| i.name.as_str()),
         &[SHEET_RESULT],
     )

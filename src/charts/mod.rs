@@ -15,15 +15,19 @@
 //! plotters lays out the shapes (bars, lines, grid) on a palette [`Canvas`] (one byte per
 //! pixel; our backend fills spans and draws the anti-aliased lines and markers itself); every
 //! text is drawn with ab_glyph by [`fonts::Painter`], glyph by glyph at its own bounds
-//! (plotters' ab_glyph text ignores left bearings), from the font of [`crate::fonts`]; the
-//! PNG is written by [`crate::pngenc`]. Every character is checked against the font before
+//! (plotters' ab_glyph text ignores left bearings), from the font of [`crate::charts::fonts`]; the
+//! PNG is written by [`crate::charts::pngenc`]. Every character is checked against the font before
 //! anything is drawn. Charts are drawn in parallel. [`write_pictures`] also draws the
 //! assessment's charts.
 
-use crate::canvas::{Canvas, CanvasBackend};
+pub(crate) mod canvas;
+pub(crate) mod fonts;
+mod pngenc;
+
+use crate::charts::canvas::{Canvas, CanvasBackend};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::fonts::{self, Align, Painter, Texts};
+use crate::charts::fonts::{self, Align, Painter, Texts};
 use crate::model::{PeriodResult, ResultRow, Status};
 use ab_glyph::FontArc;
 use plotters::prelude::*;
@@ -342,7 +346,7 @@ const LINE_COLOURS: [RGBColor; 10] = [
     RGBColor(0x17, 0xBE, 0xCF),
 ];
 
-pub(crate) use crate::canvas::Area;
+pub(crate) use crate::charts::canvas::Area;
 
 pub(crate) fn e2s<E: std::fmt::Display>(e: E) -> String {
     e.to_string()

@@ -267,7 +267,7 @@ impl Sheet {
     /// throughout the sheet). rust_xlsxwriter spends about a microsecond on every cell it
     /// stores (a `BTreeMap` entry, the whole `Format` hashed, the XML assembled through
     /// `fmt`), and the table bodies are most of a national workbook's 250,000 cells: they are
-    /// kept here and written by [`crate::xlsxbody`].
+    /// kept here and written by [`crate::bulletin::xlsxbody`].
     fn keep(&mut self, row: u32, col: u16, slot: u8, fmt: &Format, value: BodyValue) {
         let i = usize::from(slot);
         if self.slots.len() <= i {
@@ -378,7 +378,7 @@ impl Sheet {
         cells
     }
 
-    /// The finished worksheet and its body, for [`crate::xlsxbody::save`]. Each body format
+    /// The finished worksheet and its body, for [`crate::bulletin::xlsxbody::save`]. Each body format
     /// is written to one cell of its own (a blank, overwritten by the body there), so that
     /// rust_xlsxwriter gives it a style index and the body can name it.
     pub fn finish(mut self) -> Xr<(Worksheet, Body)> {
@@ -420,7 +420,7 @@ impl Sheet {
     }
 
     /// The finished worksheet with its body written through rust_xlsxwriter: what
-    /// [`crate::xlsxbody`] is tested against. Formats go on a column run at a time:
+    /// [`crate::bulletin::xlsxbody`] is tested against. Formats go on a column run at a time:
     /// rust_xlsxwriter hashes the whole `Format` of every cell written with one.
     #[cfg(test)]
     pub fn finish_native(mut self) -> Xr<Worksheet> {
@@ -527,7 +527,7 @@ impl Sheet {
         let name = |range @ (r0, c0, r1, c1): (u32, u16, u32, u16)| {
             format!(
                 "({r0}, {c0}, {r1}, {c1}) / {}",
-                crate::xlsxbody::range_ref(range)
+                crate::bulletin::xlsxbody::range_ref(range)
             )
         };
         for r in r0..=r1 {
@@ -546,7 +546,7 @@ impl Sheet {
     }
 
     /// The height of a row of the body, in points, kept with the body and written by
-    /// [`crate::xlsxbody`] (rust_xlsxwriter hashes and formats each of a national sheet's
+    /// [`crate::bulletin::xlsxbody`] (rust_xlsxwriter hashes and formats each of a national sheet's
     /// 3,000 rows otherwise). As rust_xlsxwriter keeps it: in whole pixels. It wins over a
     /// height set on `ws` for the same row, whichever came first.
     pub fn body_row_height(&mut self, row: u32, points: f64) -> Xr {

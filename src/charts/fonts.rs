@@ -6,7 +6,7 @@
 //! are drawn here with ab_glyph, glyph by glyph at its own pixel bounds (plotters' ab_glyph text
 //! ignores left bearings).
 
-use crate::canvas::Canvas;
+use crate::charts::canvas::Canvas;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use ab_glyph::{Font, FontArc, PxScale, ScaleFont, point};
@@ -179,9 +179,9 @@ struct CachedGlyph {
     dx: i64,
     dy: i64,
     w: usize,
-    /// Coverage as blending levels ([`crate::canvas::level`]), row by row.
+    /// Coverage as blending levels ([`crate::charts::canvas::level`]), row by row.
     cov: Vec<u8>,
-    /// Where `cov` is not zero ([`crate::canvas::runs`]).
+    /// Where `cov` is not zero ([`crate::charts::canvas::runs`]).
     runs: Vec<(u16, u16, u16)>,
 }
 
@@ -245,12 +245,12 @@ impl Painter {
                         let (x, y) = (gx as usize, gy as usize);
                         if x < w && y < h {
                             let c = (c.clamp(0.0, 1.0) * 255.0).round() as u8;
-                            cov[y * w + x] = crate::canvas::level(c);
+                            cov[y * w + x] = crate::charts::canvas::level(c);
                         }
                     });
                     // (A glyph of a few hundred pixels: its rows fit u16 with room to spare.)
                     let runs = if w <= 4096 && h <= 4096 {
-                        crate::canvas::runs(w, &cov)
+                        crate::charts::canvas::runs(w, &cov)
                     } else {
                         Vec::new()
                     };

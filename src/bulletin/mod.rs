@@ -8,10 +8,13 @@
 //! official order inside their group and groups the configured order. Input strings are always
 //! written with `write_string` (never as formulas).
 
+pub(crate) mod style;
+mod xlsxbody;
+
 use crate::config::{Config, GrowthMode, TieRule};
 use crate::error::{Error, Result};
 use crate::model::{Ingested, PeriodResult, ResultRow, Status};
-use crate::sheetfmt::{
+use crate::bulletin::style::{
     self, BODY_FONT, CHARSET, DASH, Sheet, TITLE_FONT, clip, column_width, display_width,
 };
 use crate::text::{decimal_from_f64, div_round};
@@ -43,7 +46,7 @@ pub fn write(
     let mut b = build(cfg, result, ingested).map_err(|e| Error::output("bulletin", e))?;
     // Excel's own level: a third faster than the default 6, for a file ~10 % larger.
     b.workbook.set_zip_compression_level(3);
-    let bytes = crate::xlsxbody::save(&mut b.workbook, &b.bodies)
+    let bytes = crate::bulletin::xlsxbody::save(&mut b.workbook, &b.bodies)
         .map_err(|e| Error::output("bulletin", e))?;
     std::fs::write(&path, bytes)
         .map_err(|e| Error::output(format!("bulletin {}", path.display()), e))?;
@@ -54,7 +57,7 @@ pub fn write(
 pub fn file_name(cfg: &Config, result: &PeriodResult) -> String {
     format!(
         "{}({}).xlsx",
-        sheetfmt::file_stem(&cfg.title, 150),
+        style::file_stem(&cfg.title, 150),
         result.period.label()
     )
 }
@@ -188,17 +191,17 @@ struct Fmts {
 
 impl Fmts {
     fn new() -> Fmts {
-        let body = sheetfmt::body();
-        let cell = sheetfmt::cell();
+        let body = style::body();
+        let cell = style::cell();
         let bold = |f: &Format| f.clone().set_bold().set_background_color(0xF2F2F2);
-        let amount = sheetfmt::amount();
-        let pct = sheetfmt::pct();
+        let amount = style::amount();
+        let pct = style::pct();
         let text_center = cell.clone().set_align(FormatAlign::Center);
         Fmts {
-            title: sheetfmt::title(),
+            title: style::title(),
             subtitle_left: body.clone().set_align(FormatAlign::Left),
             subtitle_right: body.clone().set_align(FormatAlign::Right),
-            header: sheetfmt::header(),
+            header: style::header(),
             text: cell.clone().set_align(FormatAlign::Left),
             city_text: bold(&text_center),
             text_center,
@@ -206,9 +209,9 @@ impl Fmts {
             amount,
             city_pct: bold(&pct),
             pct,
-            rank: sheetfmt::rank(),
-            points: sheetfmt::pct().set_num_format("+0.0;-0.0;0.0"),
-            note: sheetfmt::note(),
+            rank: style::rank(),
+            points: style::pct().set_num_format("+0.0;-0.0;0.0"),
+            note: style::note(),
             section: Format::new()
                 .set_font_name(TITLE_FONT)
                 .set_font_charset(CHARSET)
@@ -226,11 +229,11 @@ impl Fmts {
 /// The bulletin's cells on the shared sheet.
 trait Cells {
     /// Write a cell; `city` picks the emphasised formats of the 全市 row.
-    fn cell(&mut self, row: u32, col: u16, cell: &Cell, f: &Fmts, city: bool) -> sheetfmt::Xr;
+    fn cell(&mut self, row: u32, col: u16, cell: &Cell, f: &Fmts, city: bool) -> style::Xr;
 }
 
 impl Cells for Sheet {
-    fn cell(&mut self, row: u32, col: u16, cell: &Cell, f: &Fmts, city: bool) -> sheetfmt::Xr {
+    fn cell(&mut self, row: u32, col: u16, cell: &Cell, f: &Fmts, city: bool) -> style::Xr {
         // Slots of the body formats (Sheet::body_number): one `Fmts` per workbook.
         let pick = |normal, emphasised| if city { emphasised } else { normal };
         let slot = |k: u8| if city { k + 1 } else { k };
@@ -262,7 +265,7 @@ impl Cells for Sheet {
 
 /// Column 0 of a unit's row: the group's name on its first row, a blank below, to be merged
 /// over the group's rows ([`Sheet::merge_body`]).
-fn group_cell(sh: &mut Sheet, row: u32, first: u32, group: &str, f: &Fmts) -> sheetfmt::Xr {
+fn group_cell(sh: &mut Sheet, row: u32, first: u32, group: &str, f: &Fmts) -> style::Xr {
     // Slot 0: the text format of `Cells::cell`.
     if row == first {
         sh.body_string(row, 0, group, 0, &f.text_center)
@@ -322,7 +325,7 @@ fn unit_groups(cfg: &Config, result: &PeriodResult) -> Vec<(String, Vec<String>)
 /// Sheet names: at most 31 characters, none of `[]:*?/\`, unique (case-insensitively), not
 /// one of the fixed sheets.
 fn sheet_names(cfg: &Config) -> Vec<String> {
-    sheetfmt::sheet_names(
+    style::sheet_names(
         cfg.indicators.iter().map(|i| i.name.as_str()),
         &[SHEET_SUMMARY, SHEET_CHARTS, SHEET_SOURCES],
     )
@@ -339,10 +342,10 @@ fn measure_note(cfg: &Config) -> String {
 }
 
 /// The workbook in memory, not yet saved, and the bodies of its tables, kept apart
-/// ([`crate::xlsxbody`]): `bodies[i]` belongs to the i-th sheet.
+/// ([`crate::bulletin::xlsxbody`]): `bodies[i]` belongs to the i-th sheet.
 pub struct Built {
     pub workbook: Workbook,
-    pub(crate) bodies: Vec<Option<sheetfmt::Body>>,
+    pub(crate) bodies: Vec<Option<style::Body>>,
 }
 
 /// The workbook in memory, not yet saved (public for `examples/stages.rs`, which times
@@ -471,7 +474,7 @@ fn summary_sheet(
     groups: &[(String, Vec<String>)],
     index: &Index,
     f: &Fmts,
-) -> std::result::Result<(Worksheet, Option<sheetfmt::Body>), XlsxError> {
+) -> std::result::Result<(Worksheet, Option<style::Body>), XlsxError> {
     let mut sh = Sheet::new(SHEET_SUMMARY)?;
     let n_ind = cfg.indicators.len() as u16;
     let last_col = 1 + 4 * n_ind;
@@ -661,7 +664,7 @@ fn indicator_sheet(
     index: &Index,
     city: Option<&ResultRow>,
     f: &Fmts,
-) -> std::result::Result<(Worksheet, Option<sheetfmt::Body>), XlsxError> {
+) -> std::result::Result<(Worksheet, Option<style::Body>), XlsxError> {
     let mut sh = Sheet::new(sheet_name)?;
     let targets = targets_of(cfg, result.period.year, &ind.name);
     let value_cols = targets.values().any(|t| t.value.is_some());
@@ -806,7 +809,7 @@ fn chart_sheet(
     groups: &[(String, Vec<String>)],
     index: &Index,
     f: &Fmts,
-) -> std::result::Result<(Worksheet, Option<sheetfmt::Body>), XlsxError> {
+) -> std::result::Result<(Worksheet, Option<style::Body>), XlsxError> {
     let mut sh = Sheet::new(SHEET_CHARTS)?;
     let n = cfg.indicators.len();
     // With ranking groups, the category axis has two levels (组别 under the units' names), so
@@ -966,7 +969,7 @@ fn sources_sheet(
     result: &PeriodResult,
     ingested: &Ingested,
     f: &Fmts,
-) -> std::result::Result<(Worksheet, Option<sheetfmt::Body>), XlsxError> {
+) -> std::result::Result<(Worksheet, Option<style::Body>), XlsxError> {
     let mut sh = Sheet::new(SHEET_SOURCES)?;
     let headers = [
         "序号",
@@ -1083,7 +1086,7 @@ fn sources_sheet(
     finish(sh)
 }
 
-fn finish(sh: Sheet) -> std::result::Result<(Worksheet, Option<sheetfmt::Body>), XlsxError> {
+fn finish(sh: Sheet) -> std::result::Result<(Worksheet, Option<style::Body>), XlsxError> {
     let (ws, body) = sh.finish()?;
     Ok((ws, Some(body)))
 }

@@ -5,7 +5,7 @@
 //! entry, the whole `Format` hashed, the XML assembled through `fmt`, the shared-string table
 //! sorted), and a national bulletin has a quarter of a million. It still writes everything
 //! else — titles, headers, merges, notes, column widths, print setup, styles, native charts —
-//! and one cell of each body format ([`Sheet::finish`](crate::sheetfmt::Sheet::finish)), from
+//! and one cell of each body format ([`Sheet::finish`](crate::bulletin::style::Sheet::finish)), from
 //! which the style index of that format is read. The body cells are then merged into each
 //! sheet's `<sheetData>` row by row (a body cell wins over rust_xlsxwriter's at the same
 //! place: that is the placeholder), the dimension and the rows' spans recomputed, and the
@@ -17,7 +17,7 @@
 //! from cells it holds.
 
 use crate::ingest::{cell_position, cell_ref};
-use crate::sheetfmt::{Body, BodyCell, BodyValue};
+use crate::bulletin::style::{Body, BodyCell, BodyValue};
 use rust_xlsxwriter::Workbook;
 use std::fmt::Write as _;
 use std::io::{Cursor, Read, Write};
@@ -503,7 +503,7 @@ fn write_row_attrs(out: &mut String, attrs: &[(&str, &str)], pixels: u32) {
             let _ = write!(out, " {k}=\"{v}\"");
         }
     };
-    let custom = pixels != crate::sheetfmt::DEFAULT_ROW_PIXELS;
+    let custom = pixels != crate::bulletin::style::DEFAULT_ROW_PIXELS;
     rest(&["s", "customFormat"], out);
     if custom {
         out.push_str(" ht=\"");
@@ -1126,19 +1126,19 @@ mod tests {
     }
 
     /// A sheet with every kind of body cell, overwritten both ways, next to explicit cells.
-    fn fill(sh: &mut crate::sheetfmt::Sheet) {
-        use crate::sheetfmt;
-        let (text, amount, pct) = (sheetfmt::cell(), sheetfmt::amount(), sheetfmt::pct());
+    fn fill(sh: &mut crate::bulletin::style::Sheet) {
+        use crate::bulletin::style;
+        let (text, amount, pct) = (style::cell(), style::amount(), style::pct());
         sh.heading(
             5,
             2,
             ["标题", "左", "右"],
-            [&sheetfmt::title(), &sheetfmt::body(), &sheetfmt::body()],
+            [&style::title(), &style::body(), &style::body()],
         )
         .unwrap();
-        sh.string(2, 0, "组别", &sheetfmt::header()).unwrap();
+        sh.string(2, 0, "组别", &style::header()).unwrap();
         // Explicit, then a body cell over it: the body cell shows.
-        sh.string(3, 4, "explicit first", &sheetfmt::note())
+        sh.string(3, 4, "explicit first", &style::note())
             .unwrap();
         let hostile = [
             "郾城区",
@@ -1165,9 +1165,9 @@ mod tests {
         sh.body_number(41, 2, f64::NEG_INFINITY, 3, 2, &pct)
             .unwrap();
         // A body cell, then an explicit write over it: the explicit one shows.
-        sh.string(5, 1, "explicit after", &sheetfmt::header())
+        sh.string(5, 1, "explicit after", &style::header())
             .unwrap();
-        sh.merged(45, 0, 45, 5, "注:merged under the body", &sheetfmt::note())
+        sh.merged(45, 0, 45, 5, "注:merged under the body", &style::note())
             .unwrap();
         sh.ws.set_row_height(7, 30).unwrap();
         sh.ws.set_row_height(100, 12).unwrap();
@@ -1193,7 +1193,7 @@ mod tests {
             Err(rust_xlsxwriter::XlsxError::MergeRangeOverlaps(..))
         ));
         assert!(matches!(
-            sh.merged(14, 6, 15, 6, "x", &sheetfmt::note()),
+            sh.merged(14, 6, 15, 6, "x", &style::note()),
             Err(rust_xlsxwriter::XlsxError::MergeRangeOverlaps(..))
         ));
         // Body row heights: the default (no height written), set twice (the last counts),
@@ -1210,7 +1210,7 @@ mod tests {
 
     #[test]
     fn a_spliced_workbook_reads_as_rust_xlsxwriter_would_write_it() {
-        use crate::sheetfmt::Sheet;
+        use crate::bulletin::style::Sheet;
         let mut native = Workbook::new();
         let mut spliced = Workbook::new();
         let mut bodies = Vec::new();
@@ -1252,11 +1252,11 @@ mod tests {
     }
 
     /// Every kind of range a chart can read from body cells, in a sheet and a chart of it.
-    fn fill_charted(sh: &mut crate::sheetfmt::Sheet, name: &str) -> Vec<rust_xlsxwriter::Chart> {
-        use crate::sheetfmt;
+    fn fill_charted(sh: &mut crate::bulletin::style::Sheet, name: &str) -> Vec<rust_xlsxwriter::Chart> {
+        use crate::bulletin::style;
         use rust_xlsxwriter::{Chart, ChartType};
-        let (text, pct) = (sheetfmt::cell(), sheetfmt::pct());
-        sh.string(0, 0, "图表数据", &sheetfmt::header()).unwrap();
+        let (text, pct) = (style::cell(), style::pct());
+        sh.string(0, 0, "图表数据", &style::header()).unwrap();
         let groups = ["一组", "", "", "a&b<c>", "", "_x0041_"];
         let units = [
             "郾城区",
@@ -1311,7 +1311,7 @@ mod tests {
 
     #[test]
     fn chart_caches_from_a_body_are_those_rust_xlsxwriter_writes_from_its_cells() {
-        use crate::sheetfmt::Sheet;
+        use crate::bulletin::style::Sheet;
         let name = "图表 a'b";
         let mut native = Workbook::new();
         let mut a = Sheet::new(name).unwrap();
@@ -1363,12 +1363,12 @@ mod tests {
 
     #[test]
     fn a_chart_over_body_and_other_cells_is_refused() {
-        use crate::sheetfmt::{self, Sheet};
+        use crate::bulletin::style::{self, Sheet};
         let mut wb = Workbook::new();
         let mut sh = Sheet::new("图表").unwrap();
         let mut charts = fill_charted(&mut sh, "图表");
         // A cell written after the body, over it, in the first chart's values.
-        sh.number(5, 2, 1.5, "1.5", &sheetfmt::pct()).unwrap();
+        sh.number(5, 2, 1.5, "1.5", &style::pct()).unwrap();
         let (mut ws, body) = sh.finish().unwrap();
         ws.insert_chart(30, 0, &charts.remove(0)).unwrap();
         wb.push_worksheet(ws);

@@ -435,16 +435,16 @@ impl Canvas {
         self.pal.len()
     }
 
-    /// The canvas as a palette PNG ([`crate::pngenc`]).
+    /// The canvas as a palette PNG ([`crate::charts::pngenc`]).
     pub fn png(&self) -> Vec<u8> {
-        crate::pngenc::encode(self.w, self.h, &self.pal, &self.px[..self.pixels()])
+        crate::charts::pngenc::encode(self.w, self.h, &self.pal, &self.px[..self.pixels()])
     }
 
     /// [`Canvas::png`] without a copy of the pixels, which are cleared as they are encoded
     /// (the buffer is then reused, all white, by the thread's next canvas).
     pub fn into_png(mut self) -> Vec<u8> {
         let n = self.pixels();
-        let png = crate::pngenc::encode_and_clear(self.w, self.h, &self.pal, &mut self.px[..n]);
+        let png = crate::charts::pngenc::encode_and_clear(self.w, self.h, &self.pal, &mut self.px[..n]);
         self.clear = true;
         png
     }
