@@ -18,8 +18,6 @@ pub mod config;
 pub mod csv;
 pub mod error;
 #[cfg(feature = "pipeline")]
-pub mod fasthash;
-#[cfg(feature = "pipeline")]
 pub mod history;
 pub mod ingest;
 pub mod model;

@@ -417,7 +417,7 @@ fn city_row<'a>(result: &'a PeriodResult, ind: &str) -> Option<&'a ResultRow> {
     result.rows.iter().find(|r| r.is_city && r.indicator == ind)
 }
 
-type Index<'a> = crate::fasthash::FastMap<(&'a str, &'a str), &'a ResultRow>;
+type Index<'a> = rustc_hash::FxHashMap<(&'a str, &'a str), &'a ResultRow>;
 
 fn method_notes(cfg: &Config, result: &PeriodResult) -> Vec<String> {
     let tie = match cfg.tie {

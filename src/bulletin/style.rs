@@ -238,13 +238,13 @@ pub(crate) struct Sheet {
     body: Vec<BodyCell>,
     /// Cells written with an explicit format after some body cells, with the number of body
     /// cells at that moment: a later explicit write wins over an earlier body cell.
-    explicit: crate::fasthash::FastMap<(u32, u16), usize>,
+    explicit: rustc_hash::FxHashMap<(u32, u16), usize>,
     /// Body merges and row heights (see [`Body`]), and every merged cell of the sheet with
     /// the range it belongs to, to refuse an overlap as rust_xlsxwriter does: Excel rejects
     /// a file with one.
     merges: Vec<(u32, u16, u32, u16)>,
     heights: Vec<(u32, u32)>,
-    merged_cells: crate::fasthash::FastMap<(u32, u16), (u32, u16, u32, u16)>,
+    merged_cells: rustc_hash::FxHashMap<(u32, u16), (u32, u16, u32, u16)>,
 }
 
 impl Sheet {
@@ -256,10 +256,10 @@ impl Sheet {
             widths: Vec::new(),
             slots: Vec::new(),
             body: Vec::new(),
-            explicit: crate::fasthash::FastMap::default(),
+            explicit: rustc_hash::FxHashMap::default(),
             merges: Vec::new(),
             heights: Vec::new(),
-            merged_cells: crate::fasthash::FastMap::default(),
+            merged_cells: rustc_hash::FxHashMap::default(),
         })
     }
 

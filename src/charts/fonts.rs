@@ -188,11 +188,11 @@ struct CachedGlyph {
 type GlyphKey = (u64, u16, u32, u8, u8);
 
 /// The cache is looked up once per drawn character: SipHash showed in profiles.
-type GlyphMap = crate::fasthash::FastMap<GlyphKey, Option<std::rc::Rc<CachedGlyph>>>;
+type GlyphMap = rustc_hash::FxHashMap<GlyphKey, Option<std::rc::Rc<CachedGlyph>>>;
 
 /// (painter, character) → (glyph, unscaled advance): a CJK character's glyph is a search of
 /// the font's character map, and every label is measured and drawn.
-type CharMap = crate::fasthash::FastMap<(u64, char), (ab_glyph::GlyphId, f32)>;
+type CharMap = rustc_hash::FxHashMap<(u64, char), (ab_glyph::GlyphId, f32)>;
 
 thread_local! {
     static GLYPHS: std::cell::RefCell<GlyphMap> = std::cell::RefCell::new(GlyphMap::default());

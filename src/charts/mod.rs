@@ -224,7 +224,7 @@ fn plan(cfg: &Config, result: &PeriodResult, history: &[PeriodResult]) -> Vec<Jo
     periods.dedup_by_key(|h| h.period);
     let xs: Vec<String> = periods.iter().map(|h| h.period.span()).collect();
     // (unit, indicator) -> 增速位次, per period: lookups stay cheap with thousands of units.
-    let ranks_of: Vec<crate::fasthash::FastMap<(&str, &str), Option<u32>>> = periods
+    let ranks_of: Vec<rustc_hash::FxHashMap<(&str, &str), Option<u32>>> = periods
         .iter()
         .map(|h| {
             h.rows

@@ -4,7 +4,7 @@
 
 use crate::config::{Config, GrowthMode, TieRule};
 use crate::error::{Diagnostic, Error, Location, Result};
-use crate::fasthash::FastMap;
+use rustc_hash::FxHashMap;
 use crate::model::{Field, Ingested, PeriodResult, Reading, ResultRow, Status};
 use crate::text::{div_round, growth, round_half_up};
 use polars::prelude::*;
@@ -19,7 +19,7 @@ pub fn compute(
     ing: &Ingested,
     previous: Option<&PeriodResult>,
 ) -> Result<PeriodResult> {
-    let by_unit: FastMap<usize, &Vec<Reading>> = ing
+    let by_unit: FxHashMap<usize, &Vec<Reading>> = ing
         .submissions
         .iter()
         .map(|s| (s.unit, &s.readings))
@@ -74,7 +74,7 @@ pub fn compute(
     }
     // Last period's rows by unit and indicator: its ranks (rank change) and values
     // (plausibility).
-    let before: FastMap<(&str, &str), &ResultRow> = previous
+    let before: FxHashMap<(&str, &str), &ResultRow> = previous
         .into_iter()
         .flat_map(|p| &p.rows)
         .map(|r| ((r.unit.as_str(), r.indicator.as_str()), r))
@@ -186,7 +186,7 @@ fn city_row(
     i: usize,
     ing: &Ingested,
     unit_rows: &[ResultRow],
-    by_unit: &FastMap<usize, &Vec<Reading>>,
+    by_unit: &FxHashMap<usize, &Vec<Reading>>,
     warnings: &mut Vec<Diagnostic>,
 ) -> ResultRow {
     let ind = &cfg.indicators[i];
@@ -295,12 +295,12 @@ fn tenths(d: Option<Decimal>) -> Option<i64> {
 fn rank(
     cfg: &Config,
     rows: &mut [ResultRow],
-    before: &FastMap<(&str, &str), &ResultRow>,
+    before: &FxHashMap<(&str, &str), &ResultRow>,
 ) -> Result<()> {
     // Each (group, indicator) as one integer partition, and last period's ranks looked up in
     // a map rather than joined on two text columns: the stage took 24 ms at national scale
     // (~1,340 partitions of 11,408 rows) and takes 21.
-    let mut keys: FastMap<(Option<&str>, &str), u32> = FastMap::default();
+    let mut keys: FxHashMap<(Option<&str>, &str), u32> = FxHashMap::default();
     let part: Vec<u32> = rows
         .iter()
         .map(|r| {
@@ -423,10 +423,10 @@ fn polars_err(e: PolarsError) -> Error {
 /// Warnings of SPEC §6 that need the computed numbers.
 fn plausibility(
     cfg: &Config,
-    by_unit: &FastMap<usize, &Vec<Reading>>,
+    by_unit: &FxHashMap<usize, &Vec<Reading>>,
     rows: &[ResultRow],
     previous: Option<&PeriodResult>,
-    prev_rows: &FastMap<(&str, &str), &ResultRow>,
+    prev_rows: &FxHashMap<(&str, &str), &ResultRow>,
     w: &mut Vec<Diagnostic>,
 ) {
     // Rows are laid out per indicator: the city, then every unit in official order.
