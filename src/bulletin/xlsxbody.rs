@@ -16,7 +16,7 @@
 //! gets its data caches from the body (`splice_chart`): rust_xlsxwriter fills them only
 //! from cells it holds.
 
-use crate::ingest::{cell_position, cell_ref};
+use crate::ingest::cell_ref;
 use crate::bulletin::style::{Body, BodyCell, BodyValue};
 use rust_xlsxwriter::Workbook;
 use std::fmt::Write as _;
@@ -845,6 +845,30 @@ fn push_xml(out: &mut String, t: &str) {
         }
     }
     out.push_str(&t[start..]);
+}
+
+/// Zero-based (row, column) of an `A1` reference; `None` beyond Excel's sheet.
+fn cell_position(r: &str) -> Option<(u32, u32)> {
+    let r = r.as_bytes();
+    let letters = r.iter().take_while(|b| b.is_ascii_uppercase()).count();
+    if letters == 0 || letters > 3 || letters == r.len() || r.len() - letters > 7 {
+        return None;
+    }
+    let mut col: u32 = 0;
+    for &b in &r[..letters] {
+        col = col * 26 + u32::from(b - b'A') + 1;
+    }
+    let mut row: u32 = 0;
+    for &b in &r[letters..] {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        row = row * 10 + u32::from(b - b'0');
+    }
+    if row == 0 || row > 1_048_576 || col > 16_384 {
+        return None;
+    }
+    Some((row - 1, col - 1))
 }
 
 #[cfg(test)]

@@ -6,12 +6,8 @@ mod cfb;
 mod grid;
 mod labels;
 mod sheet;
-mod xlsx;
 
 pub use grid::cell_ref;
-/// Zero-based (row, column) of an `A1` reference (the bulletin's writer reads its own sheets).
-#[cfg(feature = "pipeline")]
-pub(crate) use xlsx::position as cell_position;
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Error, Location, Result};
@@ -243,16 +239,8 @@ fn read_bytes(cfg: &Config, period: Period, path: &Path, bytes: Vec<u8>) -> File
         ));
     }
     let sha256 = hex(&Sha256::digest(&bytes));
-    match check_zip(&bytes) {
-        Err(msg) => return fail(msg),
-        // A plain .xlsx (not an OpenDocument package, whose `mimetype` part comes first).
-        Ok(Some(mut zip)) if bytes.get(30..38) != Some(b"mimetype") => {
-            if let Some(sheets) = xlsx::read(&mut zip) {
-                let mut book = sheet::Loaded(sheets);
-                return sheet::read_workbook(cfg, period, path, &name, sha256, &mut book);
-            }
-        }
-        Ok(_) => {}
+    if let Err(msg) = check_zip(&bytes) {
+        return fail(msg);
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
         && let Err(msg) = cfb::check(&bytes)
@@ -320,12 +308,10 @@ fn open_by_content(
     Err("neither an Excel nor an OpenDocument file".into())
 }
 
-/// Refuse zip bombs before any reader inflates the package; the package, when it is a zip.
-fn check_zip(
-    bytes: &[u8],
-) -> std::result::Result<Option<zip::ZipArchive<std::io::Cursor<&[u8]>>>, String> {
+/// Refuse zip bombs before any reader inflates the package.
+fn check_zip(bytes: &[u8]) -> std::result::Result<(), String> {
     if !bytes.starts_with(b"PK\x03\x04") {
-        return Ok(None);
+        return Ok(());
     }
     let Ok(mut z) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
         return Err("文件损坏 (damaged zip package; not a readable .xlsx/.ods)".into());
@@ -363,7 +349,7 @@ fn check_zip(
             MAX_UNZIPPED_BYTES / 1_048_576
         ));
     }
-    Ok(Some(z))
+    Ok(())
 }
 
 fn hex(bytes: &[u8]) -> String {

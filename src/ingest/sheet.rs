@@ -31,7 +31,7 @@ enum Layout {
     },
 }
 
-/// A workbook's sheets as grids: through calamine, or already read by the fast .xlsx path.
+/// A workbook's sheets as grids.
 pub(crate) trait Book {
     fn sheet_names(&self) -> Vec<String>;
     fn load(&mut self, sheet: &str) -> Result<Grid, String>;
@@ -57,25 +57,6 @@ impl<RS: std::io::Read + std::io::Seek> Book for Calamine<'_, RS> {
     fn mark_unsaved_formulas(&mut self, sheet: &str, grid: &mut Grid) {
         let _ = grid::mark_unsaved_formulas(self.wb, sheet, grid);
     }
-}
-
-/// Sheets the fast .xlsx path has read (it declines any workbook with formulas).
-pub(crate) struct Loaded(pub Vec<(String, Result<Grid, String>)>);
-
-impl Book for Loaded {
-    fn sheet_names(&self) -> Vec<String> {
-        self.0.iter().map(|(n, _)| n.clone()).collect()
-    }
-
-    fn load(&mut self, sheet: &str) -> Result<Grid, String> {
-        let i = self.0.iter().position(|(n, _)| n == sheet);
-        match i {
-            Some(i) => std::mem::replace(&mut self.0[i].1, Err("read twice".into())),
-            None => Err(format!("no sheet {sheet:?}")),
-        }
-    }
-
-    fn mark_unsaved_formulas(&mut self, _: &str, _: &mut Grid) {}
 }
 
 pub(crate) fn read_workbook(
