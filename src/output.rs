@@ -7,6 +7,23 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// A file name stem made safe for any file system: no control characters nor `/\:*?"<>|`,
+/// at most `max` characters, trimmed.
+pub fn file_stem(s: &str, max: usize) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .take(max)
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
 /// Write `bytes` to `path` atomically: a temporary file in the same folder, synced, then
 /// renamed over `path` (`tempfile`'s `persist`), so a reader sees the old file or the new one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -220,6 +237,13 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_stems_are_safe_and_bounded() {
+        assert_eq!(file_stem(" a/b:c* ", 100), "a_b_c_");
+        assert_eq!(file_stem("漯河市", 2), "漯河");
+        assert_eq!(file_stem("a\tb?<>|\"", 100), "a_b_____");
+    }
 
     fn stage(dest: &Path, files: &[(&str, &str)]) -> Staging {
         let s = Staging::new(dest).unwrap();

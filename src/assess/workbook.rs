@@ -16,7 +16,7 @@ pub const SHEET_RESULT: &str = "考核结果";
 
 /// `<city>工业经济运行实绩考核(<year>年).xlsx`, or `(<year>年1-M月)` for a review through a month.
 pub fn file_name(cfg: &Config, a: &Assessment) -> String {
-    let city = style::file_stem(&cfg.city, 100);
+    let city = crate::output::file_stem(&cfg.city, 100);
     let when = if a.partial {
         a.through.label()
     } else {

@@ -57,7 +57,7 @@ pub fn write(
 pub fn file_name(cfg: &Config, result: &PeriodResult) -> String {
     format!(
         "{}({}).xlsx",
-        style::file_stem(&cfg.title, 150),
+        crate::output::file_stem(&cfg.title, 150),
         result.period.label()
     )
 }

@@ -40,23 +40,6 @@ pub(crate) fn column_width(w: usize, min: f64, max: f64) -> f64 {
     (w as f64 * 1.1 + 2.5).clamp(min, max)
 }
 
-/// A file name stem made safe for any file system: no control characters nor `/\:*?"<>|`,
-/// at most `max` characters, trimmed.
-pub(crate) fn file_stem(s: &str, max: usize) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() || "/\\:*?\"<>|".contains(c) {
-                '_'
-            } else {
-                c
-            }
-        })
-        .take(max)
-        .collect::<String>()
-        .trim()
-        .to_string()
-}
-
 /// Sheet names for `names`: at most 31 characters, none of `[]:*?/\`, unique
 /// (case-insensitively), none of `reserved`; an empty name becomes 指标N.
 pub(crate) fn sheet_names<'a>(
@@ -642,8 +625,6 @@ mod tests {
         assert_eq!(column_width(10, 6.0, 40.0), 13.5);
         assert_eq!(column_width(0, 6.0, 40.0), 6.0);
         assert_eq!(column_width(100, 6.0, 40.0), 40.0);
-        assert_eq!(file_stem(" a/b:c* ", 100), "a_b_c_");
-        assert_eq!(file_stem("漯河市", 2), "漯河");
         assert_eq!(clip(&"长".repeat(40_000)).chars().count(), MAX_CELL_CHARS);
         let names = sheet_names(
             ["排序总表", "a[1]", "A[1]", "", "x".repeat(40).as_str()],

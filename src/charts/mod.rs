@@ -161,18 +161,7 @@ impl Job {
 
 /// `<stem>.png`, made safe for any file system.
 pub(crate) fn file_name(stem: &str) -> String {
-    let s: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_control() || "/\\:*?\"<>|".contains(c) {
-                '_'
-            } else {
-                c
-            }
-        })
-        .take(120)
-        .collect();
-    format!("{}.png", s.trim())
+    format!("{}.png", crate::output::file_stem(stem, 120))
 }
 
 fn dec(d: Option<rust_decimal::Decimal>) -> Option<f64> {
