@@ -1,5 +1,5 @@
 //! Errors carry their context (file, sheet, cell) so that a clerk can find the bad cell;
-//! `anyhow` is only used at the binary boundary.
+//! `main` turns them into a message and an exit code (2 for bad input).
 
 use std::fmt;
 use std::path::PathBuf;

@@ -1,14 +1,17 @@
 //! The computation of SPEC §3: city totals, growth, status, shares, ranks within groups and
-//! rank changes. Growth and shares are exact decimal arithmetic; ranking per group and
-//! indicator on displayed values is polars; last period's rows are looked up in a map.
+//! rank changes. Growth and shares are exact decimal arithmetic; ranks are those of the
+//! displayed values (one decimal) within each group and indicator ([`rank`]); last period's
+//! rows are looked up in a map.
 
-use crate::config::{Config, GrowthMode, TieRule};
+pub mod rank;
+
+use crate::config::{Config, GrowthMode};
 use crate::error::{Diagnostic, Error, Location, Result};
 use rustc_hash::FxHashMap;
 use crate::model::{Field, Ingested, PeriodResult, Reading, ResultRow, Status};
 use crate::text::{div_round, growth, round_half_up};
-use polars::prelude::*;
 use rust_decimal::Decimal;
+use std::cmp::Reverse;
 
 /// Name of the city row in every output.
 pub const CITY: &str = "全市";
@@ -79,7 +82,7 @@ pub fn compute(
         .flat_map(|p| &p.rows)
         .map(|r| ((r.unit.as_str(), r.indicator.as_str()), r))
         .collect();
-    rank(cfg, &mut rows, &before)?;
+    rank_rows(cfg, &mut rows, &before);
     plausibility(cfg, &by_unit, &rows, previous, &before, &mut warnings);
     Ok(PeriodResult {
         period: ing.period,
@@ -290,16 +293,10 @@ fn tenths(d: Option<Decimal>) -> Option<i64> {
     i64::try_from(m).ok()
 }
 
-/// 总量位次 and 增速位次 per group and indicator (polars), then the rank change against the
-/// previous period.
-fn rank(
-    cfg: &Config,
-    rows: &mut [ResultRow],
-    before: &FxHashMap<(&str, &str), &ResultRow>,
-) -> Result<()> {
-    // Each (group, indicator) as one integer partition, and last period's ranks looked up in
-    // a map rather than joined on two text columns: the stage took 24 ms at national scale
-    // (~1,340 partitions of 11,408 rows) and takes 21.
+/// 总量位次 and 增速位次 per group and indicator, then the rank change against the previous
+/// period.
+fn rank_rows(cfg: &Config, rows: &mut [ResultRow], before: &FxHashMap<(&str, &str), &ResultRow>) {
+    // Each (group, indicator) as one integer partition.
     let mut keys: FxHashMap<(Option<&str>, &str), u32> = FxHashMap::default();
     let part: Vec<u32> = rows
         .iter()
@@ -310,19 +307,12 @@ fn rank(
                 .or_insert(n)
         })
         .collect();
-    let value: Vec<Option<i64>> = rows
-        .iter()
-        .map(|r| if r.is_city { None } else { tenths(r.value) })
-        .collect();
-    let growth: Vec<Option<i64>> = rows
-        .iter()
-        .map(|r| if r.is_city { None } else { tenths(r.growth) })
-        .collect();
-    let dense = cfg.tie == TieRule::Dense;
-    let [vr, gr]: [Vec<Option<u32>>; 2] = ranks_within(&part, vec![value, growth], dense)
-        .map_err(polars_err)?
-        .try_into()
-        .map_err(|_| Error::output("compute", "two rankings expected"))?;
+    // Largest first, on the displayed value.
+    let key = |d: Option<Decimal>, city: bool| tenths(d).filter(|_| !city).map(Reverse);
+    let value: Vec<_> = rows.iter().map(|r| key(r.value, r.is_city)).collect();
+    let growth: Vec<_> = rows.iter().map(|r| key(r.growth, r.is_city)).collect();
+    let vr = rank::ranks_within(&part, &value, cfg.tie);
+    let gr = rank::ranks_within(&part, &growth, cfg.tie);
     let change: Vec<Option<i32>> = rows
         .iter()
         .zip(&gr)
@@ -342,82 +332,6 @@ fn rank(
         r.growth_rank = gr[k];
         r.rank_change = change[k];
     }
-    Ok(())
-}
-
-/// The rank (1 = largest) of each row's key, for each of `keys`, among the rows of its
-/// `part`, in row order; none without a key. Ties share the best rank: 1, 2, 2, 4, or with
-/// `dense` 1, 2, 2, 3.
-///
-/// Sorted by part and key, the first of a key's ties is rank − 1 rows after the first row of
-/// its part: two minima over groups. Dense ranks are those of the distinct keys of each part,
-/// joined back. (The same ranks as `rank().over()`, whose first use in a process cost ~5 ms
-/// more: a city's whole compute stage took 7.7 ms with it and takes 2.4.)
-fn ranks_within(
-    part: &[u32],
-    keys: Vec<Vec<Option<i64>>>,
-    dense: bool,
-) -> PolarsResult<Vec<Vec<Option<u32>>>> {
-    let n = part.len();
-    let by = [col("part"), col("key")];
-    let order = SortMultipleOptions::default()
-        .with_order_descending_multi([false, true])
-        .with_nulls_last(true);
-    let first_of = |within: &[Expr]| col("i").min().over(within);
-    keys.into_iter()
-        .map(|key| {
-            let df = DataFrame::new_infer_height(vec![
-                Column::new("idx".into(), (0..n as u32).collect::<Vec<u32>>()),
-                Column::new("part".into(), part),
-                Column::new("key".into(), key),
-            ])?;
-            let ranked = if dense {
-                let levels = df
-                    .clone()
-                    .lazy()
-                    .select(by.clone())
-                    .unique(None, UniqueKeepStrategy::Any)
-                    .sort_by_exprs(by.clone(), order.clone())
-                    .with_row_index("i", None)
-                    .with_column((col("i") - first_of(&[col("part")])? + lit(1)).alias("rank"));
-                df.lazy().join(
-                    levels,
-                    by.clone(),
-                    by.clone(),
-                    JoinArgs::new(JoinType::Left),
-                )
-            } else {
-                df.lazy()
-                    .sort_by_exprs(by.clone(), order.clone())
-                    .with_row_index("i", None)
-                    .with_column(
-                        (first_of(&by)? - first_of(&[col("part")])? + lit(1)).alias("rank"),
-                    )
-            };
-            let out = ranked
-                .select([
-                    col("idx"),
-                    when(col("key").is_not_null())
-                        .then(col("rank"))
-                        .otherwise(lit(NULL))
-                        .cast(DataType::UInt32)
-                        .alias("rank"),
-                ])
-                .collect()?;
-            let mut ranks = vec![None; n];
-            let (idx, rank) = (out.column("idx")?.u32()?, out.column("rank")?.u32()?);
-            for (i, r) in idx.iter().zip(rank.iter()) {
-                if let Some(slot) = i.and_then(|i| ranks.get_mut(i as usize)) {
-                    *slot = r;
-                }
-            }
-            Ok(ranks)
-        })
-        .collect()
-}
-
-fn polars_err(e: PolarsError) -> Error {
-    Error::output("compute", e)
 }
 
 /// Warnings of SPEC §6 that need the computed numbers.
@@ -492,54 +406,6 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
-    }
-
-    #[test]
-    fn ranks_within_parts_are_those_counted_by_hand() {
-        // Ranks by definition: 1 + the rows of the part with a larger key (competition), or
-        // 1 + the distinct larger keys of the part (dense).
-        let naive = |part: &[u32], key: &[Option<i64>], dense: bool| -> Vec<Option<u32>> {
-            (0..part.len())
-                .map(|i| {
-                    let k = key[i]?;
-                    let mut above: Vec<i64> = (0..part.len())
-                        .filter(|&j| part[j] == part[i])
-                        .filter_map(|j| key[j].filter(|&x| x > k))
-                        .collect();
-                    if dense {
-                        above.sort_unstable();
-                        above.dedup();
-                    }
-                    Some(1 + above.len() as u32)
-                })
-                .collect()
-        };
-        let hand = ranks_within(
-            &[0, 0, 0, 0, 1, 1],
-            vec![vec![Some(5), Some(7), Some(5), Some(1), None, Some(-3)]],
-            false,
-        )
-        .unwrap();
-        assert_eq!(hand, [[Some(2), Some(1), Some(2), Some(4), None, Some(1)]]);
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-        for round in 0..40 {
-            let n = 1 + round * 7;
-            let (mut part, mut key) = (Vec::new(), Vec::new());
-            for _ in 0..n {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                part.push((x % 5) as u32 * 1000);
-                key.push((!x.is_multiple_of(11)).then_some((x >> 8) as i64 % 9 - 4));
-            }
-            for dense in [false, true] {
-                assert_eq!(
-                    ranks_within(&part, vec![key.clone(), key.clone()], dense).unwrap(),
-                    [naive(&part, &key, dense), naive(&part, &key, dense)],
-                    "{part:?} {key:?} dense {dense}"
-                );
-            }
-        }
     }
 
     #[test]
