@@ -75,7 +75,11 @@ pub fn write(cfg: &Config, period: Period, out_dir: &Path) -> Result<Vec<PathBuf
 
 /// `<unit>_<period label>.xlsx`, with characters that no file system accepts replaced.
 pub fn file_name(unit: &str, period: Period) -> String {
-    format!("{}_{}.xlsx", crate::output::file_stem(unit, 150), period.label())
+    format!(
+        "{}_{}.xlsx",
+        crate::output::file_stem(unit, 150),
+        period.label()
+    )
 }
 
 /// Display width of a text in Excel column units (a CJK character takes two).

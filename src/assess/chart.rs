@@ -10,10 +10,10 @@
 //! against the font before anything is drawn.
 
 use super::Assessment;
+use crate::charts::fonts::{self, Align, Painter, Texts};
 use crate::charts::{AXIS, Area, BLACK_T, GREY_T, GRID, Picture, e2s, file_name, write_pictures};
 use crate::config::Config;
 use crate::error::Result;
-use crate::charts::fonts::{self, Align, Painter, Texts};
 use plotters::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
 use std::path::{Path, PathBuf};

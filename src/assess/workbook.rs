@@ -5,9 +5,9 @@
 //! column widths measured on the CJK text (2 per wide character).
 
 use super::{Assessment, Cell, UnitScore, method_lines};
+use crate::bulletin::style::{self, DASH, Sheet, Xr, display_width as width};
 use crate::config::{Config, Scheme};
 use crate::error::{Error, Result};
-use crate::bulletin::style::{self, DASH, Sheet, Xr, display_width as width};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};

@@ -8,15 +8,15 @@
 //! official order inside their group and groups the configured order. Input strings are always
 //! written with `write_string` (never as formulas).
 
-pub(crate) mod style;
-mod xlsxbody;
+pub mod style;
+pub mod xlsxbody;
 
+use crate::bulletin::style::{
+    BODY_FONT, CHARSET, DASH, Sheet, TITLE_FONT, clip, column_width, display_width,
+};
 use crate::config::{Config, GrowthMode, TieRule};
 use crate::error::{Error, Result};
 use crate::model::{Ingested, PeriodResult, ResultRow, Status};
-use crate::bulletin::style::{
-    self, BODY_FONT, CHARSET, DASH, Sheet, TITLE_FONT, clip, column_width, display_width,
-};
 use crate::text::{decimal_from_f64, div_round};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};

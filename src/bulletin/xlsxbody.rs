@@ -16,8 +16,8 @@
 //! gets its data caches from the body (`splice_chart`): rust_xlsxwriter fills them only
 //! from cells it holds.
 
-use crate::ingest::cell_ref;
 use crate::bulletin::style::{Body, BodyCell, BodyValue};
+use crate::ingest::cell_ref;
 use rust_xlsxwriter::Workbook;
 use std::fmt::Write as _;
 use std::io::{Cursor, Read, Write};
@@ -1162,8 +1162,7 @@ mod tests {
         .unwrap();
         sh.string(2, 0, "组别", &style::header()).unwrap();
         // Explicit, then a body cell over it: the body cell shows.
-        sh.string(3, 4, "explicit first", &style::note())
-            .unwrap();
+        sh.string(3, 4, "explicit first", &style::note()).unwrap();
         let hostile = [
             "郾城区",
             " leading",
@@ -1189,8 +1188,7 @@ mod tests {
         sh.body_number(41, 2, f64::NEG_INFINITY, 3, 2, &pct)
             .unwrap();
         // A body cell, then an explicit write over it: the explicit one shows.
-        sh.string(5, 1, "explicit after", &style::header())
-            .unwrap();
+        sh.string(5, 1, "explicit after", &style::header()).unwrap();
         sh.merged(45, 0, 45, 5, "注:merged under the body", &style::note())
             .unwrap();
         sh.ws.set_row_height(7, 30).unwrap();
@@ -1276,7 +1274,10 @@ mod tests {
     }
 
     /// Every kind of range a chart can read from body cells, in a sheet and a chart of it.
-    fn fill_charted(sh: &mut crate::bulletin::style::Sheet, name: &str) -> Vec<rust_xlsxwriter::Chart> {
+    fn fill_charted(
+        sh: &mut crate::bulletin::style::Sheet,
+        name: &str,
+    ) -> Vec<rust_xlsxwriter::Chart> {
         use crate::bulletin::style;
         use rust_xlsxwriter::{Chart, ChartType};
         let (text, pct) = (style::cell(), style::pct());

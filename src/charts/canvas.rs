@@ -444,7 +444,8 @@ impl Canvas {
     /// (the buffer is then reused, all white, by the thread's next canvas).
     pub fn into_png(mut self) -> Vec<u8> {
         let n = self.pixels();
-        let png = crate::charts::pngenc::encode_and_clear(self.w, self.h, &self.pal, &mut self.px[..n]);
+        let png =
+            crate::charts::pngenc::encode_and_clear(self.w, self.h, &self.pal, &mut self.px[..n]);
         self.clear = true;
         png
     }

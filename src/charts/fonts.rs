@@ -14,7 +14,7 @@ use plotters::style::RGBColor;
 
 /// Noto Sans CJK SC Regular, subset to GB2312 + ASCII + CJK punctuation + the characters of the
 /// default configuration (`assets/fonts/make_subset.sh`).
-pub static EMBEDDED: &[u8] = include_bytes!("../assets/fonts/NotoSansSC-tongbao.otf");
+pub static EMBEDDED: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-tongbao.otf");
 
 /// Largest font file accepted from the configuration.
 const MAX_FONT_BYTES: u64 = 64 * 1024 * 1024;

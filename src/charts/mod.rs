@@ -20,16 +20,16 @@
 //! anything is drawn. Charts are drawn in parallel. [`write_pictures`] also draws the
 //! assessment's charts.
 
-pub(crate) mod canvas;
-pub(crate) mod fonts;
-mod pngenc;
+pub mod canvas;
+pub mod fonts;
+pub mod pngenc;
 
 use crate::charts::canvas::{Canvas, CanvasBackend};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::charts::fonts::{self, Align, Painter, Texts};
 use crate::model::{PeriodResult, ResultRow, Status};
 use ab_glyph::FontArc;
+use fonts::{Align, Painter, Texts};
 use plotters::prelude::*;
 use rayon::prelude::*;
 use rust_decimal::prelude::ToPrimitive;

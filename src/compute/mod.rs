@@ -6,11 +6,11 @@
 pub mod rank;
 
 use crate::config::{Config, GrowthMode};
-use crate::error::{Diagnostic, Error, Location, Result};
-use rustc_hash::FxHashMap;
+use crate::error::{Diagnostic, Location, Result};
 use crate::model::{Field, Ingested, PeriodResult, Reading, ResultRow, Status};
 use crate::text::{div_round, growth, round_half_up};
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use std::cmp::Reverse;
 
 /// Name of the city row in every output.

@@ -25,7 +25,11 @@ pub fn ranks<K: Ord>(keys: &[Option<K>], tie: TieRule) -> Vec<Option<u32>> {
 }
 
 /// [`ranks`] within each part: `part[i]` names the group of row `i`.
-pub fn ranks_within<K: Ord + Clone>(part: &[u32], keys: &[Option<K>], tie: TieRule) -> Vec<Option<u32>> {
+pub fn ranks_within<K: Ord + Clone>(
+    part: &[u32],
+    keys: &[Option<K>],
+    tie: TieRule,
+) -> Vec<Option<u32>> {
     let mut rows_of: Vec<Vec<usize>> = Vec::new();
     for (i, &p) in part.iter().enumerate() {
         let p = p as usize;
@@ -77,10 +81,16 @@ mod tests {
         let key = [Some(5), Some(7), Some(5), Some(1), None, Some(-3)];
         let part = [0, 0, 0, 0, 1, 1];
         let competition = ranks_within(&part, &largest_first(&key), TieRule::Competition);
-        assert_eq!(competition, [Some(2), Some(1), Some(2), Some(4), None, Some(1)]);
+        assert_eq!(
+            competition,
+            [Some(2), Some(1), Some(2), Some(4), None, Some(1)]
+        );
         let dense = ranks_within(&part, &largest_first(&key), TieRule::Dense);
         assert_eq!(dense, [Some(2), Some(1), Some(2), Some(3), None, Some(1)]);
-        assert_eq!(ranks(&[Some(3), Some(1), Some(3)], TieRule::Competition), [Some(2), Some(1), Some(2)]);
+        assert_eq!(
+            ranks(&[Some(3), Some(1), Some(3)], TieRule::Competition),
+            [Some(2), Some(1), Some(2)]
+        );
     }
 
     #[test]
