@@ -1,36 +1,43 @@
 //! tongbao (通报): the monthly industrial-indicator ranking bulletin of a prefecture-level city.
 //!
-//! Stages, each with one entry point: [`config`] → [`ingest`] → [`compute`] → [`history`],
-//! then the outputs [`csv`], [`bulletin`], [`charts`]; [`assess`] works from the history.
+//! The modules are the stages data flows through, in that order (ARCHITECTURE.md):
+//! [`config`] → [`ingest`] → [`compute`] → [`history`] → the outputs [`bulletin`], [`charts`],
+//! [`csv`], written together through [`output`]; [`assess`] works from the history and
+//! [`template`] writes the blank forms. [`app`] runs the commands for the thin `main`.
+//!
+//! Without the default feature `pipeline` only the readers are built (config, ingest and what
+//! they need): the fuzz targets use that, free of polars and the writers.
 
+// The vocabulary every stage shares.
+pub mod error;
+pub mod model;
+pub mod period;
+pub mod text;
+pub mod units;
+
+// The stages, in pipeline order.
+pub mod config;
+pub mod ingest;
 #[cfg(feature = "pipeline")]
-pub mod app;
+pub mod compute;
 #[cfg(feature = "pipeline")]
-pub mod assess;
+pub mod history;
+#[cfg(feature = "pipeline")]
+pub mod output;
 #[cfg(feature = "pipeline")]
 pub mod bulletin;
 #[cfg(feature = "pipeline")]
 pub mod charts;
 #[cfg(feature = "pipeline")]
-pub mod compute;
-pub mod config;
-#[cfg(feature = "pipeline")]
 pub mod csv;
-pub mod error;
 #[cfg(feature = "pipeline")]
-pub mod history;
-pub mod ingest;
-pub mod model;
-#[cfg(feature = "pipeline")]
-pub mod output;
-pub mod period;
+pub mod assess;
 #[cfg(feature = "pipeline")]
 pub mod template;
-pub mod text;
-pub mod units;
-// (new modules: add a `pub mod` line above, keep alphabetical order)
-// Without the default feature `pipeline` only the readers are built (config, ingest and what
-// they need): the fuzz targets use that, free of polars and the writers.
+
+// The commands.
+#[cfg(feature = "pipeline")]
+pub mod app;
 
 pub use config::Config;
 pub use error::{Error, Result};

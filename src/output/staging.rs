@@ -1,6 +1,7 @@
-//! Writing outputs so that an interrupted run never leaves a half-written file in the place of a
+//! Writing files so that an interrupted run never leaves a half-written file in the place of a
 //! good one: everything is produced in a staging folder beside the destination, synced, and only
-//! then renamed into place (a rename within one file system is atomic).
+//! then renamed into place (a rename within one file system is atomic); a single file through a
+//! temporary file renamed over it. Also the safe file names every output uses.
 
 use crate::error::{Error, Result};
 use std::fs;
