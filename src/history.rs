@@ -132,8 +132,7 @@ pub fn load_year(dir: &Path, year: i32) -> Result<Vec<PeriodResult>> {
 /// The recorded periods of `period`'s year before it — the year so far as a run of `period`
 /// sees it — in two parts: the latest (the one computing `period` needs, for rank change),
 /// read now, and the periods before it (only the rank-trend charts need them), for
-/// [`load_periods`], which `run` calls while the submissions are read (in December, eleven
-/// national records take ~80 ms). A record of `period` itself, left by an earlier run, is
+/// [`load_periods`], which `run` calls while the submissions are read. A record of `period` itself, left by an earlier run, is
 /// not read: the run replaces it.
 pub fn previous_and_earlier(
     dir: &Path,
@@ -159,8 +158,7 @@ pub fn load_periods(dir: &Path, wanted: &[Period]) -> Result<Vec<PeriodResult>> 
         .collect()
 }
 
-/// The records of the periods `keep` accepts, read in parallel (a national record takes
-/// ~10 ms to decode; July has six before it).
+/// The records of the periods `keep` accepts, read in parallel.
 fn load_where(dir: &Path, keep: impl Fn(Period) -> bool) -> Result<Vec<PeriodResult>> {
     let wanted: Vec<Period> = periods(dir)?.into_iter().filter(|&p| keep(p)).collect();
     load_periods(dir, &wanted)
@@ -187,8 +185,8 @@ fn read_file(path: &Path, period: Period) -> Result<PeriodResult> {
 
 /// Rebuild a period from its frame.
 pub fn from_frame(df: &DataFrame, period: Period) -> std::result::Result<PeriodResult, String> {
-    // Text columns are read in place: a national record is 11,408 rows of a dozen text
-    // cells, and a copy of each before parsing it was most of the time of reading one.
+    // Text columns are read in place: a copy of every cell before parsing it was most of the
+    // time of reading a record.
     let s = |name: &str| -> std::result::Result<&StringChunked, String> {
         let c = df.column(name).map_err(|e| e.to_string())?;
         c.str().map_err(|e| format!("{name}: {e}"))

@@ -102,17 +102,16 @@ fn run_args(c: &Common, out: PathBuf, history: PathBuf, timings: bool) -> RunArg
     }
 }
 
-/// Reading thousands of workbooks allocates a string per cell: mimalloc reads a national month
-/// ~15 % faster than the system allocator. Its v2, without transparent huge pages: v3, and v2
-/// with huge pages, kept faulting in fresh memory (up to a fifth of a run was the kernel
-/// zeroing pages, 2 MB at a time).
+/// Reading many workbooks allocates a string per cell, which mimalloc does faster than the
+/// system allocator (BENCHMARKS.md). Its v2 without transparent huge pages: v3, and v2 with
+/// huge pages, kept faulting in fresh memory.
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    // polars' tables here are small (a row per unit and indicator): its own thread pool
-    // gains nothing and its idle workers spinning took CPU from reading and drawing (a
-    // tenth of `check` at national scale). One thread, unless the user says otherwise.
+    // polars only encodes and decodes the history's small tables: its own thread pool gains
+    // nothing, and its idle workers spinning took CPU from reading and drawing. One thread,
+    // unless the user says otherwise.
     if std::env::var_os("POLARS_MAX_THREADS").is_none() {
         // SAFETY: first statement of `main`, before any thread exists.
         unsafe { std::env::set_var("POLARS_MAX_THREADS", "1") };
@@ -138,10 +137,11 @@ fn dispatch(cli: Cli) -> Result<(), Error> {
             timings,
         } => {
             let args = run_args(&common, out, history, timings);
+            let cfg = Config::load(common.config.as_deref())?;
             if all {
-                app::run_all(&Config::load(common.config.as_deref())?, &args)?
+                app::run_all(&cfg, &args)?
             } else {
-                app::run_loading(|| Config::load(common.config.as_deref()), &args)?
+                app::run(&cfg, &args)?
             };
         }
         Command::Check { common, history } => {

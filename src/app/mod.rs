@@ -5,7 +5,7 @@ mod table;
 mod timings;
 
 use run::prepare;
-pub use run::{Prepared, run, run_loading, run_period};
+pub use run::{Prepared, run, run_period};
 pub use table::render_table;
 pub use timings::Timings;
 

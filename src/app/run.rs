@@ -57,78 +57,23 @@ pub fn run(cfg: &Config, args: &RunArgs) -> Result<Vec<PathBuf>> {
     run_period(cfg, period, &input, args)
 }
 
-/// [`run`] with the configuration loaded by `load` while the history is read: a national
-/// configuration (2,851 units) takes ~7 ms to parse, and nothing else waits for it. When
-/// both fail, the configuration's error is the one reported.
-pub fn run_loading(
-    load: impl FnOnce() -> Result<Config> + Send,
-    args: &RunArgs,
-) -> Result<Vec<PathBuf>> {
-    std::thread::scope(|s| {
-        let cfg = s.spawn(load);
-        let begun =
-            resolve(args).and_then(|(period, input)| Ok((period, input, begin(period, args)?)));
-        let cfg = cfg.join().unwrap_or_else(|_| {
-            Err(Error::Usage(
-                "配置文件读取中断 (reading the configuration failed)".into(),
-            ))
-        })?;
-        let (period, input, begun) = begun?;
-        finish(&cfg, period, &input, args, begun)
-    })
-}
-
+/// [`run`] for a given period and input folder.
 pub fn run_period(
     cfg: &Config,
     period: Period,
     input: &Path,
     args: &RunArgs,
 ) -> Result<Vec<PathBuf>> {
-    finish(cfg, period, input, args, begin(period, args)?)
-}
-
-/// What a run holds before it needs the configuration: the history's lock and its last
-/// recorded period.
-struct Begun {
-    timings: Timings,
-    lock: history::Lock,
-    previous: Option<PeriodResult>,
-    /// recorded periods of the year before `previous`
-    earlier: Vec<Period>,
-}
-
-fn begin(period: Period, args: &RunArgs) -> Result<Begun> {
     let mut timings = Timings::default();
     // The lock covers reading the previous period and writing this one.
-    let lock = history::Lock::acquire(&args.history)?;
+    let _lock = history::Lock::acquire(&args.history)?;
     // The year so far: its last period is the previous one (rank change), read first; the
     // periods before it only feed the rank-trend charts and are read while the submissions
     // are.
     let (previous, earlier) = timings.time("history read", || {
         history::previous_and_earlier(&args.history, period)
     })?;
-    Ok(Begun {
-        timings,
-        lock,
-        previous,
-        earlier,
-    })
-}
-
-fn finish(
-    cfg: &Config,
-    period: Period,
-    input: &Path,
-    args: &RunArgs,
-    begun: Begun,
-) -> Result<Vec<PathBuf>> {
-    let Begun {
-        mut timings,
-        lock: _lock,
-        previous,
-        earlier,
-    } = begun;
-    let (prep, year) = std::thread::scope(|s| {
+    let (prep, mut year) = std::thread::scope(|s| {
         let (started, dir, earlier) = (Instant::now(), &args.history, &earlier);
         let rest = s.spawn(move || {
             let year = history::load_periods(dir, earlier);
@@ -141,9 +86,8 @@ fn finish(
             (Err(Error::History { path, message }), 0.0)
         });
         timings.record("earlier periods", ms, true);
-        (prep, year)
-    });
-    let (prep, mut year) = (prep?, year?);
+        Ok::<_, Error>((prep?, year?))
+    })?;
     year.extend(previous);
     let warnings: Vec<Diagnostic> = prep.warnings().cloned().collect();
     if args.strict && !warnings.is_empty() {
@@ -159,9 +103,9 @@ fn finish(
     if args.timings {
         eprint!("{}", timings.report());
     }
-    // Freeing a national month's data (hundreds of thousands of strings) takes a few ms that
-    // the user would wait for at exit: it is done on a thread of its own (finished or not
-    // when the process ends; with `--all` it runs beside the next period).
+    // Freeing a national month's data (hundreds of thousands of strings) is left to a thread
+    // of its own, so that the user does not wait for it at exit (with `--all` it runs beside
+    // the next period).
     std::thread::spawn(move || drop((prep, year)));
     Ok(written)
 }

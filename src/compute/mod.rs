@@ -353,8 +353,7 @@ fn plausibility(
             let r = &readings[i];
             let row = &rows[i * stride + 1 + u];
             debug_assert!(row.unit == unit.name && row.indicator == ind.name);
-            // (Made only for a warning: a location is a few strings, and there are 11,404 rows
-            // at national scale.)
+            // (Made only for a warning: a location is a few strings.)
             let at = || {
                 r.value
                     .as_ref()
