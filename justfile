@@ -30,9 +30,24 @@ preview period="2015-12":
     for f in reports/preview/*.pdf; do pdftoppm -png -r 70 "$f" "${f%.pdf}"; done
     ls reports/preview
 
-# issue 7 benchmark: national case (2,851 units) and city case against the calamine floor; see BENCHMARKS.md
+# the benchmark: national case (2,851 units) and city case against the calamine floor; see BENCHMARKS.md
 bench dir="/tmp/tongbao-bench":
     bash bench/run.sh {{dir}}
+
+# are this build's outputs those of another build (OLD: its binary)? csv bytes, workbooks read back, charts, history
+same old:
+    cargo build --release
+    bash bench/same_outputs.sh {{old}} target/release/tongbao
+
+# files over ~600 lines and functions over ~120 lines
+sizes:
+    python3 bench/sizes.py src
+
+# a cold release build in a fresh target folder: its time and the binary's size (BENCHMARKS.md)
+cold-build dir="/tmp/tongbao-cold":
+    rm -rf {{dir}}
+    /usr/bin/time -f "cold release build: %e s wall, %U s user, %M KB peak" cargo build --release --target-dir {{dir}}
+    ls -l {{dir}}/release/tongbao
 
 # CPU of each output stage alone, one thread, on the benchmark's national July (after `just bench`)
 stages dir="/tmp/tongbao-bench":
