@@ -2,7 +2,9 @@
 //!
 //! [`compute`] reads the year's recorded periods from the history and scores every configured
 //! unit; [`score`] does the same on periods already in memory; [`run`] writes the assessment
-//! workbook, `assessment.csv` and the score charts, all or nothing.
+//! workbook, `assessment.csv` and the score charts, all or nothing. Inside: `score` (periods,
+//! rows, targets, sums, final order), `points` (a cell's points per scheme), `method` (the
+//! 计分办法 text), `workbook` and `chart` (the outputs).
 //!
 //! Decisions where the specification is silent (they are also printed in the workbook's
 //! 计分办法 notes, so that a reader can check a score by hand):

@@ -2,11 +2,10 @@
 //! .xlsx, .xls and .ods, every variant real submissions come in, every error of the folder
 //! collected with its file, sheet and cell.
 //!
-//! The steps, each in its module: list the folder's files ([`folder`]) → guard each file
-//! ([`guard`]: size, zip bomb, .xls tables, reader panics) → open it with calamine ([`book`])
-//! → copy a sheet into a bounded [`grid`] → find its [`layout`] → read its readings
-//! ([`submission`] or [`consolidated`], through [`sheet`]) → put the files together
-//! ([`assemble`]).
+//! The steps, each in its module: list the folder's files (`folder`) → guard each file
+//! (`guard`: size, zip bomb, .xls tables, reader panics) → open it with calamine (`book`)
+//! → copy a sheet into a bounded `grid` → find its `layout` → read its readings
+//! (`submission` or `consolidated`, through `sheet`) → put the files together (`assemble`).
 
 mod assemble;
 mod book;
