@@ -53,25 +53,7 @@ pub(super) fn assemble(
     let missing: Vec<usize> = (0..cfg.units.len())
         .filter(|u| !by_unit.contains_key(u))
         .collect();
-    if !missing.is_empty() {
-        let names: Vec<&str> = missing
-            .iter()
-            .map(|&u| cfg.units[u].name.as_str())
-            .collect();
-        let d = Diagnostic::new(
-            Location::file(format!("{period}")),
-            format!(
-                "缺少 {} 个单位的报表 (missing submissions from {} unit(s)): {}{}",
-                names.len(),
-                names.len(),
-                names.join("、"),
-                if opts.allow_missing {
-                    " — marked 未报 (--allow-missing)"
-                } else {
-                    " — use --allow-missing to mark them 未报 and go on"
-                }
-            ),
-        );
+    if let Some(d) = missing_message(cfg, period, &missing, opts) {
         if opts.allow_missing {
             warnings.push(d)
         } else {
@@ -105,4 +87,34 @@ pub(super) fn assemble(
         missing,
         warnings,
     })
+}
+
+/// The configured units that sent nothing: an error, or a warning with `--allow-missing`.
+fn missing_message(
+    cfg: &Config,
+    period: Period,
+    missing: &[usize],
+    opts: &Options,
+) -> Option<Diagnostic> {
+    if missing.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = missing
+        .iter()
+        .map(|&u| cfg.units[u].name.as_str())
+        .collect();
+    Some(Diagnostic::new(
+        Location::file(format!("{period}")),
+        format!(
+            "缺少 {} 个单位的报表 (missing submissions from {} unit(s)): {}{}",
+            names.len(),
+            names.len(),
+            names.join("、"),
+            if opts.allow_missing {
+                " — marked 未报 (--allow-missing)"
+            } else {
+                " — use --allow-missing to mark them 未报 and go on"
+            }
+        ),
+    ))
 }
