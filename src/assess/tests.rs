@@ -1,7 +1,8 @@
 //! Hand-computed assessments: every number below is worked out in the comments.
 
+use super::points::rank_rate;
 use super::*;
-use crate::model::Status;
+use crate::model::{PeriodResult, ResultRow, Status};
 use calamine::{Data, Reader, open_workbook_auto};
 use std::str::FromStr;
 

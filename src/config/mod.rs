@@ -1,4 +1,9 @@
-//! The city's configuration (SPEC §8): everything city-specific, embedded by default.
+//! The city's configuration (SPEC §8): everything city-specific (units and their ranking
+//! groups, indicators and their measures, the assessment's scheme and weights, targets),
+//! embedded by default. [`Config::parse`] (in `parse.rs`) reads and checks the TOML; this module
+//! holds the types and the lookups every stage uses.
+
+mod parse;
 
 use crate::error::{Error, Result};
 use crate::text::normalize;
@@ -122,28 +127,6 @@ pub struct TargetConfig {
     pub value: Option<f64>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    city: String,
-    title: String,
-    #[serde(default)]
-    tie: TieRule,
-    #[serde(default)]
-    font: Option<PathBuf>,
-    /// Ranking groups in bulletin order; when given, every unit's group must be one of them.
-    #[serde(default)]
-    groups: Option<Vec<String>>,
-    #[serde(default)]
-    unit: Vec<UnitConfig>,
-    #[serde(default)]
-    indicator: Vec<IndicatorConfig>,
-    #[serde(default)]
-    assessment: AssessmentConfig,
-    #[serde(default)]
-    target: Vec<TargetConfig>,
-}
-
 /// A validated configuration with lookup maps built once.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -228,202 +211,6 @@ impl Config {
         }
     }
 
-    pub fn parse(text: &str, source_name: &str) -> Result<Config> {
-        let err = |key: &str, message: String| Error::Config {
-            source_name: source_name.to_string(),
-            key: key.to_string(),
-            message,
-        };
-        let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let msg = e.message().to_string();
-            let key = e
-                .span()
-                .map(|s| {
-                    let line = text[..s.start.min(text.len())].lines().count().max(1);
-                    format!("line {line}")
-                })
-                .unwrap_or_else(|| "-".into());
-            err(&key, format!("bad TOML: {msg}"))
-        })?;
-        if raw.unit.is_empty() {
-            return Err(err("unit", "no [[unit]] is configured".into()));
-        }
-        if raw.indicator.is_empty() {
-            return Err(err("indicator", "no [[indicator]] is configured".into()));
-        }
-        let reserved = normalize("全市");
-        let mut unit_index: HashMap<String, usize> = HashMap::new();
-        let mut groups: Vec<String> = Vec::new();
-        let mut group_seen = std::collections::HashSet::new();
-        for (i, u) in raw.unit.iter().enumerate() {
-            if u.name.trim().is_empty() {
-                return Err(err(&format!("unit[{i}].name"), "empty unit name".into()));
-            }
-            if u.group.trim().is_empty() {
-                return Err(err(
-                    &format!("unit[{i}].group"),
-                    format!("unit {} has an empty group", u.name),
-                ));
-            }
-            for (k, n) in std::iter::once(&u.name).chain(u.aliases.iter()).enumerate() {
-                let key = normalize(n);
-                let what = if k == 0 {
-                    format!("unit[{i}].name")
-                } else {
-                    format!("unit[{i}].aliases")
-                };
-                if key == reserved || key == normalize(&raw.city) {
-                    return Err(err(
-                        &what,
-                        format!("{n:?} is the city total's name, not a unit"),
-                    ));
-                }
-                if let Some(&j) = unit_index.get(&key) {
-                    return Err(err(
-                        &what,
-                        format!(
-                            "duplicate unit name or alias {n:?} (already used by unit {:?})",
-                            raw.unit[j].name
-                        ),
-                    ));
-                }
-                unit_index.insert(key, i);
-            }
-            if let Some(declared) = &raw.groups {
-                if !declared.contains(&u.group) {
-                    return Err(err(
-                        &format!("unit[{i}].group"),
-                        format!(
-                            "unit {} names the group {:?}, which is not in `groups` ({})",
-                            u.name,
-                            u.group,
-                            declared.join(", ")
-                        ),
-                    ));
-                }
-            } else if group_seen.insert(u.group.clone()) {
-                groups.push(u.group.clone());
-            }
-        }
-        if let Some(declared) = &raw.groups {
-            for (k, g) in declared.iter().enumerate() {
-                if declared[..k].contains(g) {
-                    return Err(err("groups", format!("group {g:?} is listed twice")));
-                }
-                if !raw.unit.iter().any(|u| &u.group == g) {
-                    return Err(err("groups", format!("group {g:?} has no unit")));
-                }
-            }
-            groups = declared.clone();
-        }
-        let mut indicator_index: HashMap<String, usize> = HashMap::new();
-        for (i, ind) in raw.indicator.iter().enumerate() {
-            for (k, n) in std::iter::once(&ind.name)
-                .chain(ind.aliases.iter())
-                .enumerate()
-            {
-                let key = normalize(n);
-                let what = if k == 0 {
-                    format!("indicator[{i}].name")
-                } else {
-                    format!("indicator[{i}].aliases")
-                };
-                if key.is_empty() {
-                    return Err(err(&what, "empty indicator name".into()));
-                }
-                if let Some(&j) = indicator_index.get(&key) {
-                    return Err(err(
-                        &what,
-                        format!(
-                            "duplicate indicator name or alias {n:?} (already used by {:?})",
-                            raw.indicator[j].name
-                        ),
-                    ));
-                }
-                indicator_index.insert(key, i);
-            }
-            if crate::units::measure_factor(&ind.measure).is_none() {
-                return Err(err(
-                    &format!("indicator[{i}].measure"),
-                    format!("unknown measure {:?}", ind.measure),
-                ));
-            }
-        }
-        for (name, w) in &raw.assessment.weights {
-            if !indicator_index.contains_key(&normalize(name)) {
-                return Err(err(
-                    &format!("assessment.weights.{name}"),
-                    format!(
-                        "unknown indicator {name:?}; configured: {}",
-                        names(&raw.indicator)
-                    ),
-                ));
-            }
-            if !w.is_finite() || *w < 0.0 {
-                return Err(err(
-                    &format!("assessment.weights.{name}"),
-                    format!("weight must be ≥ 0, found {w}"),
-                ));
-            }
-        }
-        let a = &raw.assessment;
-        if !(a.step.is_finite() && (0.0..=1.0).contains(&a.step)) {
-            return Err(err(
-                "assessment.step",
-                format!("must be between 0 and 1, found {}", a.step),
-            ));
-        }
-        if !(a.value_share.is_finite() && (0.0..=1.0).contains(&a.value_share)) {
-            return Err(err(
-                "assessment.value_share",
-                format!("must be between 0 and 1, found {}", a.value_share),
-            ));
-        }
-        if !matches!(a.target_rule.as_str(), "full" | "proportional") {
-            return Err(err(
-                "assessment.target_rule",
-                format!(
-                    "must be \"full\" or \"proportional\", found {:?}",
-                    a.target_rule
-                ),
-            ));
-        }
-        for (i, t) in raw.target.iter().enumerate() {
-            if !unit_index.contains_key(&normalize(&t.unit)) {
-                return Err(err(
-                    &format!("target[{i}].unit"),
-                    format!("unknown unit {:?}", t.unit),
-                ));
-            }
-            if !indicator_index.contains_key(&normalize(&t.indicator)) {
-                return Err(err(
-                    &format!("target[{i}].indicator"),
-                    format!("unknown indicator {:?}", t.indicator),
-                ));
-            }
-            if t.growth.is_none() && t.value.is_none() {
-                return Err(err(
-                    &format!("target[{i}]"),
-                    "a target needs `growth` and/or `value`".into(),
-                ));
-            }
-        }
-        Ok(Config {
-            city: raw.city,
-            title: raw.title,
-            tie: raw.tie,
-            font: raw.font,
-            units: raw.unit,
-            indicators: raw.indicator,
-            assessment: raw.assessment,
-            targets: raw.target,
-            groups,
-            unit_index,
-            indicator_index,
-            source_name: source_name.to_string(),
-        })
-    }
-
     /// Unit index by name or alias, matched on normalised text.
     pub fn unit_by_name(&self, name: &str) -> Option<usize> {
         self.unit_index.get(&normalize(name)).copied()
@@ -459,13 +246,6 @@ impl Config {
             .copied()
             .unwrap_or(0.0)
     }
-}
-
-fn names(inds: &[IndicatorConfig]) -> String {
-    inds.iter()
-        .map(|i| i.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 #[cfg(test)]
