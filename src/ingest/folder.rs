@@ -37,7 +37,7 @@ pub fn input_files(dir: &Path) -> Result<Vec<PathBuf>> {
             files.push(e.path());
         }
     }
-    crate::output::sort_paths(&mut files);
+    files.sort();
     Ok(files)
 }
 

@@ -7,7 +7,6 @@
 
 mod staging;
 
-pub(crate) use staging::sort_paths;
 pub use staging::{Staging, file_stem, write_atomic};
 
 use crate::config::Config;
