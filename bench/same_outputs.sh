@@ -27,9 +27,9 @@ produce() {
     rm -rf "$dir/data/history"
     (
         cd "$dir"
-        "$bin" run --all >/dev/null
-        "$bin" assess --year 2015 >/dev/null
-        "$bin" template --period 2015-08 >/dev/null
+        "$bin" run --all >/dev/null 2>"$dir/run.err"
+        "$bin" assess --year 2015 >/dev/null 2>>"$dir/run.err"
+        "$bin" template --period 2015-08 >/dev/null 2>>"$dir/run.err"
     )
 }
 
