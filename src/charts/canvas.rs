@@ -42,7 +42,7 @@ thread_local! {
     /// Pixel buffers and pen tables of finished canvases, reused by the next canvas of the
     /// thread: a fresh half-megabyte per chart came from the system each time, and the kernel
     /// zeroing those pages was a fifth of a national run's CPU. A pixel buffer comes back
-    /// only all 0 ([`Canvas::into_png`] clears it as it encodes), so a new canvas need not
+    /// only all 0 ([`Canvas::into_png`] clears it), so a new canvas need not
     /// clear it (clearing was 8 % of a chart).
     static SPARE: std::cell::RefCell<Vec<Vec<u8>>> = const { std::cell::RefCell::new(Vec::new()) };
     static SPARE_PENS: std::cell::RefCell<Vec<Vec<u16>>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -435,20 +435,40 @@ impl Canvas {
         self.pal.len()
     }
 
-    /// The canvas as a palette PNG ([`crate::charts::pngenc`]).
-    pub fn png(&self) -> Vec<u8> {
-        crate::charts::pngenc::encode(self.w, self.h, &self.pal, &self.px[..self.pixels()])
+    /// The canvas as an 8-bit palette PNG.
+    pub fn png(&self) -> Result<Vec<u8>, png::EncodingError> {
+        encode_png(self.w, self.h, &self.pal, &self.px[..self.pixels()])
     }
 
-    /// [`Canvas::png`] without a copy of the pixels, which are cleared as they are encoded
-    /// (the buffer is then reused, all white, by the thread's next canvas).
-    pub fn into_png(mut self) -> Vec<u8> {
+    /// [`Canvas::png`], leaving the pixels cleared (the buffer is then reused, all white, by
+    /// the thread's next canvas).
+    pub fn into_png(mut self) -> Result<Vec<u8>, png::EncodingError> {
         let n = self.pixels();
-        let png =
-            crate::charts::pngenc::encode_and_clear(self.w, self.h, &self.pal, &mut self.px[..n]);
+        let png = self.png();
+        self.px[..n].fill(0);
         self.clear = true;
         png
     }
+}
+
+/// An 8-bit palette PNG of `w` × `h` pixels (`px` row by row, indices into `palette`), with
+/// the png crate's fast compression.
+pub fn encode_png(
+    w: u32,
+    h: u32,
+    palette: &[[u8; 3]],
+    px: &[u8],
+) -> Result<Vec<u8>, png::EncodingError> {
+    let mut out = Vec::with_capacity(px.len() / 16 + 3 * palette.len() + 128);
+    let mut enc = png::Encoder::new(&mut out, w, h);
+    enc.set_color(png::ColorType::Indexed);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_palette(palette.as_flattened());
+    enc.set_compression(png::Compression::Fast);
+    let mut writer = enc.write_header()?;
+    writer.write_image_data(px)?;
+    writer.finish()?;
+    Ok(out)
 }
 
 /// The runs of non-zero levels of a block `gw` wide: (row, first column, length).
@@ -710,10 +730,10 @@ mod tests {
         assert_eq!(c.rgb_at(7, 6), [200, 0, 0]);
         c.cover(-1, 100, [0, 0, 0], 255); // outside: nothing, no panic
 
-        let mut dec = png::Decoder::new(std::io::Cursor::new(c.png()));
+        let mut dec = png::Decoder::new(std::io::Cursor::new(c.png().unwrap()));
         dec.set_transformations(png::Transformations::EXPAND);
         let mut r = dec.read_info().unwrap();
-        let mut buf = vec![0; r.output_buffer_size()];
+        let mut buf = vec![0; r.output_buffer_size().unwrap()];
         let info = r.next_frame(&mut buf).unwrap();
         assert_eq!((info.width, info.height), (40, 30));
         for y in 0..30 {

@@ -16,13 +16,12 @@
 //! pixel; our backend fills spans and draws the anti-aliased lines and markers itself); every
 //! text is drawn with ab_glyph by [`fonts::Painter`], glyph by glyph at its own bounds
 //! (plotters' ab_glyph text ignores left bearings), from the font of [`crate::charts::fonts`]; the
-//! PNG is written by [`crate::charts::pngenc`]. Every character is checked against the font before
+//! PNG is written by the png crate. Every character is checked against the font before
 //! anything is drawn. Charts are drawn in parallel. [`write_pictures`] also draws the
 //! assessment's charts.
 
 pub mod canvas;
 pub mod fonts;
-pub mod pngenc;
 
 use crate::charts::canvas::{Canvas, CanvasBackend};
 use crate::config::Config;
@@ -342,7 +341,8 @@ pub(crate) fn e2s<E: std::fmt::Display>(e: E) -> String {
 }
 
 fn render<P: Picture>(p: &P, painter: &Painter, path: &Path) -> Result<(), String> {
-    std::fs::write(path, paint(p, painter)?.into_png()).map_err(e2s)
+    let png = paint(p, painter)?.into_png().map_err(e2s)?;
+    std::fs::write(path, png).map_err(e2s)
 }
 
 /// The picture on white: shapes by plotters, then the text layer on top.
@@ -846,7 +846,7 @@ pub(crate) mod tests {
             png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
         dec.set_transformations(png::Transformations::EXPAND);
         let mut reader = dec.read_info().unwrap();
-        let mut buf = vec![0; reader.output_buffer_size()];
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
         assert_eq!(reader.info().color_type, png::ColorType::Indexed);
         let info = reader.next_frame(&mut buf).unwrap();
         assert_eq!(info.color_type, png::ColorType::Rgb);
