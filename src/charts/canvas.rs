@@ -452,7 +452,7 @@ impl Canvas {
 }
 
 /// An 8-bit palette PNG of `w` × `h` pixels (`px` row by row, indices into `palette`), with
-/// the png crate's fast compression.
+/// the png crate's fast compression (fdeflate).
 pub fn encode_png(
     w: u32,
     h: u32,
@@ -465,6 +465,10 @@ pub fn encode_png(
     enc.set_depth(png::BitDepth::Eight);
     enc.set_palette(palette.as_flattened());
     enc.set_compression(png::Compression::Fast);
+    // The filter of png 0.17's fast mode: runs of one colour become runs of zeros for its
+    // run-length deflate. 0.18's default, adaptive (five filters tried on every row), makes
+    // smaller files but takes much longer, and a national run writes thousands of charts.
+    enc.set_filter(png::Filter::Sub);
     let mut writer = enc.write_header()?;
     writer.write_image_data(px)?;
     writer.finish()?;
