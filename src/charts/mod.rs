@@ -2,18 +2,20 @@
 //! chart over the year (`trend.rs`); past [`MAX_UNITS_PER_FILE`] units or
 //! [`MAX_PANELS_PER_FILE`] groups, one file per group, so that no image grows without bound.
 //!
-//! plotters lays out the shapes on our palette [`canvas`]; the texts are drawn on top, glyph by
-//! glyph, by [`fonts::Painter`] (plotters' ab_glyph text ignores left bearings) in the embedded
-//! CJK font or the configured one, checked to cover every character before anything is drawn.
-//! The png crate writes the files. Charts are drawn in parallel; `write_pictures` also draws
-//! the assessment's charts.
+//! plotters lays out the shapes, drawn by our [`backend`] on a palette [`canvas`]; the texts are
+//! drawn on top, glyph by glyph, by [`fonts::Painter`] (plotters' ab_glyph text ignores left
+//! bearings) in the embedded CJK font or the configured one, checked to cover every character
+//! before anything is drawn. The png crate writes the files. Charts are drawn in parallel;
+//! `write_pictures` also draws the assessment's charts.
 
+pub mod backend;
 pub mod canvas;
 pub mod fonts;
 mod growth;
 mod trend;
 
-use crate::charts::canvas::{Canvas, CanvasBackend};
+use crate::charts::backend::CanvasBackend;
+use crate::charts::canvas::Canvas;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::{PeriodResult, ResultRow};
@@ -232,7 +234,7 @@ pub(crate) const BLACK_T: RGBColor = RGBColor(0x20, 0x20, 0x20);
 pub(crate) const GREY_T: RGBColor = RGBColor(0x70, 0x70, 0x70);
 pub(crate) const GRID: RGBColor = RGBColor(0xE0, 0xE0, 0xE0);
 pub(crate) const AXIS: RGBColor = RGBColor(0x40, 0x40, 0x40);
-pub(crate) use crate::charts::canvas::Area;
+pub(crate) use crate::charts::backend::Area;
 
 pub(crate) fn e2s<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
