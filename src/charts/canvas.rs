@@ -1,19 +1,16 @@
-//! An indexed-colour (palette) canvas for the PNG charts, and a plotters backend drawing on it.
+//! The palette canvas the PNG charts are drawn on: one byte per pixel, an index into at most
+//! 256 colours, written as an 8-bit palette PNG by the png crate.
 //!
-//! A chart has a few dozen colours (white, grid, axis, bar and line colours, text edges), so one
-//! byte per pixel is enough and a third of the memory an RGB buffer would touch; the PNG is then
-//! written as a palette image, whose rows compress to almost nothing where they repeat the row
-//! above. At national scale (thousands of charts per run) this is what keeps a chart near
-//! 0.3 ms of CPU. Partial coverage (text and line edges) is blended with the pixel below at
-//! [`LEVELS`] steps (text) or 8 steps (lines, markers), over white or a near-white grid line
-//! only — over a colour the edge takes one colour or the other — so that a rank-trend chart
-//! with ten crossing lines needs about a hundred colours. Shades stop at 224 palette entries,
-//! keeping the rest for solid colours; past that a shade takes the nearest colour.
-
-use plotters::prelude::*;
-use plotters_backend::{
-    BackendColor, BackendCoord, BackendStyle, DrawingBackend, DrawingErrorKind,
-};
+//! Kept rather than plotters' own `BitMapBackend` because the latter, on an RGB buffer with the
+//! same text layer, measured more than twice the chart CPU at city scale (BENCHMARKS.md): three
+//! bytes a pixel to fill and to scan, the palette to find again before encoding (or an RGB PNG
+//! where its anti-aliasing made more than 256 colours), and its 2-pixel lines drawn 3 wide.
+//!
+//! Partial coverage (text and line edges) is blended with the pixel below at [`LEVELS`] steps
+//! (text) or 8 steps (lines, markers), over white or a near-white grid line only — over a
+//! colour the edge takes one colour or the other — so that a rank-trend chart with ten crossing
+//! lines needs about a hundred colours. Shades stop at 224 palette entries, keeping the rest
+//! for solid colours; past that a shade takes the nearest colour.
 
 /// Steps of partial coverage (1/16 of a pixel's colour each).
 pub const LEVELS: u32 = 16;
@@ -40,10 +37,9 @@ const UNSET: u16 = u16::MAX;
 
 thread_local! {
     /// Pixel buffers and pen tables of finished canvases, reused by the next canvas of the
-    /// thread: a fresh half-megabyte per chart came from the system each time, and the kernel
-    /// zeroing those pages was a fifth of a national run's CPU. A pixel buffer comes back
-    /// only all 0 ([`Canvas::into_png`] clears it as it encodes), so a new canvas need not
-    /// clear it (clearing was 8 % of a chart).
+    /// thread: a fresh half-megabyte per chart came from the system each time, pages the
+    /// kernel had to zero. A pixel buffer comes back only all 0 ([`Canvas::into_png`] clears
+    /// it), so a new canvas need not clear it.
     static SPARE: std::cell::RefCell<Vec<Vec<u8>>> = const { std::cell::RefCell::new(Vec::new()) };
     static SPARE_PENS: std::cell::RefCell<Vec<Vec<u16>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
@@ -87,7 +83,7 @@ fn to_level(cov: f32) -> u8 {
 }
 
 /// `x.floor()` as an integer without a call: baseline x86-64 has no rounding instruction, so
-/// `f32::floor` is libm's `floorf`, and a line calls it at every step (2 % of a trend chart).
+/// `f32::floor` is libm's `floorf`, and a line calls it at every step.
 /// Chart coordinates are far inside `i64`'s range.
 #[inline]
 fn floor_i(x: f32) -> i64 {
@@ -272,7 +268,7 @@ impl Canvas {
 
     /// [`Canvas::stamp`] of a block whose non-zero levels are `runs` (row, first column,
     /// length; see [`runs`]): a glyph is mostly edges, and a branch on every zero level
-    /// mispredicted at every other pixel (a sixth of a chart's time was stamping text).
+    /// mispredicted at every other pixel.
     pub fn stamp_runs(
         &mut self,
         pen: Pen,
@@ -435,20 +431,44 @@ impl Canvas {
         self.pal.len()
     }
 
-    /// The canvas as a palette PNG ([`crate::charts::pngenc`]).
-    pub fn png(&self) -> Vec<u8> {
-        crate::charts::pngenc::encode(self.w, self.h, &self.pal, &self.px[..self.pixels()])
+    /// The canvas as an 8-bit palette PNG.
+    pub fn png(&self) -> Result<Vec<u8>, png::EncodingError> {
+        encode_png(self.w, self.h, &self.pal, &self.px[..self.pixels()])
     }
 
-    /// [`Canvas::png`] without a copy of the pixels, which are cleared as they are encoded
-    /// (the buffer is then reused, all white, by the thread's next canvas).
-    pub fn into_png(mut self) -> Vec<u8> {
+    /// [`Canvas::png`], leaving the pixels cleared (the buffer is then reused, all white, by
+    /// the thread's next canvas).
+    pub fn into_png(mut self) -> Result<Vec<u8>, png::EncodingError> {
         let n = self.pixels();
-        let png =
-            crate::charts::pngenc::encode_and_clear(self.w, self.h, &self.pal, &mut self.px[..n]);
+        let png = self.png();
+        self.px[..n].fill(0);
         self.clear = true;
         png
     }
+}
+
+/// An 8-bit palette PNG of `w` × `h` pixels (`px` row by row, indices into `palette`), with
+/// the png crate's fast compression (fdeflate).
+pub fn encode_png(
+    w: u32,
+    h: u32,
+    palette: &[[u8; 3]],
+    px: &[u8],
+) -> Result<Vec<u8>, png::EncodingError> {
+    let mut out = Vec::with_capacity(px.len() / 16 + 3 * palette.len() + 128);
+    let mut enc = png::Encoder::new(&mut out, w, h);
+    enc.set_color(png::ColorType::Indexed);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_palette(palette.as_flattened());
+    enc.set_compression(png::Compression::Fast);
+    // The filter of png 0.17's fast mode: runs of one colour become runs of zeros for its
+    // run-length deflate. 0.18's default, adaptive (five filters tried on every row), makes
+    // smaller files but takes much longer, and a national run writes thousands of charts.
+    enc.set_filter(png::Filter::Sub);
+    let mut writer = enc.write_header()?;
+    writer.write_image_data(px)?;
+    writer.finish()?;
+    Ok(out)
 }
 
 /// The runs of non-zero levels of a block `gw` wide: (row, first column, length).
@@ -474,127 +494,10 @@ pub fn runs(gw: usize, levels: &[u8]) -> Vec<(u16, u16, u16)> {
     out
 }
 
-/// plotters draws shapes through this backend onto a [`Canvas`].
-pub struct CanvasBackend<'a>(pub &'a mut Canvas);
-
-fn rgb_of(c: BackendColor) -> [u8; 3] {
-    [c.rgb.0, c.rgb.1, c.rgb.2]
-}
-
-impl CanvasBackend<'_> {
-    /// The rectangle with corners `a` and `b` (inclusive) in the opaque colour `c`.
-    fn fill_between(&mut self, a: BackendCoord, b: BackendCoord, c: BackendColor) {
-        let (a, b) = (
-            (i64::from(a.0), i64::from(a.1)),
-            (i64::from(b.0), i64::from(b.1)),
-        );
-        self.0.fill(a.0, a.1, b.0, b.1, rgb_of(c));
-    }
-}
-
-impl DrawingBackend for CanvasBackend<'_> {
-    type ErrorType = std::convert::Infallible;
-
-    fn get_size(&self) -> (u32, u32) {
-        self.0.size()
-    }
-
-    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        Ok(())
-    }
-
-    fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        Ok(())
-    }
-
-    fn draw_pixel(
-        &mut self,
-        (x, y): BackendCoord,
-        color: BackendColor,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        let cov = (color.alpha.clamp(0.0, 1.0) * 255.0 + 0.5) as u8;
-        self.0.cover(i64::from(x), i64::from(y), rgb_of(color), cov);
-        Ok(())
-    }
-
-    fn draw_line<S: BackendStyle>(
-        &mut self,
-        from: BackendCoord,
-        to: BackendCoord,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        let c = style.color();
-        // Axis-parallel hairlines (grid, axes, polygon spans) are spans of one colour.
-        if style.stroke_width() == 1 && c.alpha >= 1.0 && (from.0 == to.0 || from.1 == to.1) {
-            self.fill_between(from, to, c);
-            return Ok(());
-        }
-        plotters_backend::rasterizer::draw_line(self, from, to, style)
-    }
-
-    fn draw_rect<S: BackendStyle>(
-        &mut self,
-        upper_left: BackendCoord,
-        bottom_right: BackendCoord,
-        style: &S,
-        fill: bool,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        let c = style.color();
-        if fill && c.alpha >= 1.0 {
-            self.fill_between(upper_left, bottom_right, c);
-            return Ok(());
-        }
-        plotters_backend::rasterizer::draw_rect(self, upper_left, bottom_right, style, fill)
-    }
-
-    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        path: I,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        let (c, w) = (style.color(), style.stroke_width());
-        if c.alpha < 1.0 || w == 0 {
-            return Ok(());
-        }
-        let pts: Vec<BackendCoord> = path.into_iter().collect();
-        if w == 1 {
-            for p in pts.windows(2) {
-                self.draw_line(p[0], p[1], style)?;
-            }
-            return Ok(());
-        }
-        let pen = self.0.pen(rgb_of(c));
-        let f = |p: BackendCoord| (p.0 as f32, p.1 as f32);
-        for p in pts.windows(2) {
-            self.0.segment(pen, f(p[0]), f(p[1]), w as f32);
-        }
-        Ok(())
-    }
-
-    fn draw_circle<S: BackendStyle>(
-        &mut self,
-        center: BackendCoord,
-        radius: u32,
-        style: &S,
-        fill: bool,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        let c = style.color();
-        if fill && c.alpha >= 1.0 {
-            let pen = self.0.pen(rgb_of(c));
-            self.0
-                .disc(pen, (center.0 as f32, center.1 as f32), radius as f32);
-            return Ok(());
-        }
-        plotters_backend::rasterizer::draw_circle(self, center, radius, style, fill)
-    }
-}
-
-/// A plotters drawing area on a canvas.
-pub type Area<'a> = DrawingArea<CanvasBackend<'a>, plotters::coord::Shift>;
-
 #[cfg(test)]
 mod tests {
-    use super::{Canvas, CanvasBackend, ceil_i, floor_i, runs};
+    use super::{Canvas, ceil_i, floor_i, runs};
+    use crate::charts::backend::CanvasBackend;
     use plotters::prelude::*;
 
     #[test]
@@ -710,10 +613,10 @@ mod tests {
         assert_eq!(c.rgb_at(7, 6), [200, 0, 0]);
         c.cover(-1, 100, [0, 0, 0], 255); // outside: nothing, no panic
 
-        let mut dec = png::Decoder::new(std::io::Cursor::new(c.png()));
+        let mut dec = png::Decoder::new(std::io::Cursor::new(c.png().unwrap()));
         dec.set_transformations(png::Transformations::EXPAND);
         let mut r = dec.read_info().unwrap();
-        let mut buf = vec![0; r.output_buffer_size()];
+        let mut buf = vec![0; r.output_buffer_size().unwrap()];
         let info = r.next_frame(&mut buf).unwrap();
         assert_eq!((info.width, info.height), (40, 30));
         for y in 0..30 {
