@@ -9,7 +9,6 @@
 //! written with `write_string` (never as formulas).
 
 pub mod style;
-pub mod xlsxbody;
 
 use crate::bulletin::style::{
     BODY_FONT, CHARSET, DASH, Sheet, TITLE_FONT, clip, column_width, display_width,
@@ -43,10 +42,11 @@ pub fn write(
 ) -> Result<PathBuf> {
     let _ = history; // rank changes are already in `result`
     let path = dir.join(file_name(cfg, result));
-    let mut b = build(cfg, result, ingested).map_err(|e| Error::output("bulletin", e))?;
+    let mut wb = build(cfg, result, ingested).map_err(|e| Error::output("bulletin", e))?;
     // Excel's own level: a third faster than the default 6, for a file ~10 % larger.
-    b.workbook.set_zip_compression_level(3);
-    let bytes = crate::bulletin::xlsxbody::save(&mut b.workbook, &b.bodies)
+    wb.set_zip_compression_level(3);
+    let bytes = wb
+        .save_to_buffer()
         .map_err(|e| Error::output("bulletin", e))?;
     std::fs::write(&path, bytes)
         .map_err(|e| Error::output(format!("bulletin {}", path.display()), e))?;
@@ -234,45 +234,26 @@ trait Cells {
 
 impl Cells for Sheet {
     fn cell(&mut self, row: u32, col: u16, cell: &Cell, f: &Fmts, city: bool) -> style::Xr {
-        // Slots of the body formats (Sheet::body_number): one `Fmts` per workbook.
         let pick = |normal, emphasised| if city { emphasised } else { normal };
-        let slot = |k: u8| if city { k + 1 } else { k };
+        let w = width(cell);
         match cell {
-            Cell::Text(s) => {
-                self.body_string(row, col, s, slot(0), pick(&f.text_center, &f.city_text))
+            Cell::Text(s) => self.string(row, col, s, pick(&f.text_center, &f.city_text)),
+            Cell::Amount(v) => {
+                self.number_of_width(row, col, *v, w, pick(&f.amount, &f.city_amount))
             }
-            Cell::Amount(v) => self.body_number(
-                row,
-                col,
-                *v,
-                width(cell),
-                slot(2),
-                pick(&f.amount, &f.city_amount),
-            ),
-            Cell::Pct(v) => self.body_number(
-                row,
-                col,
-                *v,
-                width(cell),
-                slot(4),
-                pick(&f.pct, &f.city_pct),
-            ),
-            Cell::Rank(r) => self.body_number(row, col, f64::from(*r), width(cell), 6, &f.rank),
-            Cell::Points(v) => self.body_number(row, col, *v, width(cell), 7, &f.points),
+            Cell::Pct(v) => self.number_of_width(row, col, *v, w, pick(&f.pct, &f.city_pct)),
+            Cell::Rank(r) => self.number_of_width(row, col, f64::from(*r), w, &f.rank),
+            Cell::Points(v) => self.number_of_width(row, col, *v, w, &f.points),
         }
     }
 }
 
-/// Column 0 of a unit's row: the group's name on its first row, a blank below, to be merged
-/// over the group's rows ([`Sheet::merge_body`]).
-fn group_cell(sh: &mut Sheet, row: u32, first: u32, group: &str, f: &Fmts) -> style::Xr {
-    // Slot 0: the text format of `Cells::cell`.
-    if row == first {
-        sh.body_string(row, 0, group, 0, &f.text_center)
-    } else {
-        sh.body_blank(row, 0, 0, &f.text_center);
-        Ok(())
-    }
+/// Column 0 of a group's units, rows `first..=last`: the group's name, merged over them (a
+/// group of one unit is no merge), written before its units' rows as a constant-memory sheet
+/// needs.
+fn group_cell(sh: &mut Sheet, first: u32, last: u32, group: &str, f: &Fmts) -> style::Xr {
+    sh.measure(0, display_width(group));
+    sh.merged(first, 0, last, 0, group, &f.text_center)
 }
 
 /// Digits of `n` (at least 1).
@@ -341,20 +322,13 @@ fn measure_note(cfg: &Config) -> String {
     format!("单位:{}、%", ms.join("、"))
 }
 
-/// The workbook in memory, not yet saved, and the bodies of its tables, kept apart
-/// ([`crate::bulletin::xlsxbody`]): `bodies[i]` belongs to the i-th sheet.
-pub struct Built {
-    pub workbook: Workbook,
-    pub(crate) bodies: Vec<Option<style::Body>>,
-}
-
 /// The workbook in memory, not yet saved (public for `examples/stages.rs`, which times
 /// building and saving apart).
 pub fn build(
     cfg: &Config,
     result: &PeriodResult,
     ingested: &Ingested,
-) -> std::result::Result<Built, XlsxError> {
+) -> std::result::Result<Workbook, XlsxError> {
     let f = Fmts::new();
     let groups = unit_groups(cfg, result);
     let index: Index = result
@@ -401,16 +375,10 @@ pub fn build(
             .collect()
     };
     let mut wb = Workbook::new();
-    let mut bodies = Vec::new();
     for sheet in sheets {
-        let (ws, body) = sheet?;
-        wb.push_worksheet(ws);
-        bodies.push(body);
+        wb.push_worksheet(sheet?);
     }
-    Ok(Built {
-        workbook: wb,
-        bodies,
-    })
+    Ok(wb)
 }
 
 fn city_row<'a>(result: &'a PeriodResult, ind: &str) -> Option<&'a ResultRow> {
@@ -474,7 +442,7 @@ fn summary_sheet(
     groups: &[(String, Vec<String>)],
     index: &Index,
     f: &Fmts,
-) -> std::result::Result<(Worksheet, Option<style::Body>), XlsxError> {
+) -> std::result::Result<Worksheet, XlsxError> {
     let mut sh = Sheet::new(SHEET_SUMMARY)?;
     let n_ind = cfg.indicators.len() as u16;
     let last_col = 1 + 4 * n_ind;
@@ -523,12 +491,11 @@ fn summary_sheet(
         sh.cell(row, c + 2, &text(DASH), f, true)?;
         sh.cell(row, c + 3, &text(DASH), f, true)?;
     }
-    sh.body_row_height(row, 20.0)?;
+    sh.ws.set_row_height(row, 20)?;
     row += 1;
     for (g, units) in groups {
-        let first = row;
+        group_cell(&mut sh, row, row + units.len() as u32 - 1, g, f)?;
         for u in units {
-            group_cell(&mut sh, row, first, g, f)?;
             sh.cell(row, 1, &text(u.as_str()), f, false)?;
             for (i, ind) in cfg.indicators.iter().enumerate() {
                 let c = 2 + 4 * i as u16;
@@ -551,10 +518,9 @@ fn summary_sheet(
                     }
                 }
             }
-            sh.body_row_height(row, 20.0)?;
+            sh.ws.set_row_height(row, 20)?;
             row += 1;
         }
-        sh.merge_body((first, 0, row - 1, 0))?;
     }
     let widths = sh.apply_widths(6.0, 40.0)?;
     let total: f64 = widths.iter().sum();
@@ -569,7 +535,7 @@ fn summary_sheet(
     sh.ws.set_freeze_panes(4, 2)?;
     sh.page_setup(Some(3))?;
     sh.ws.set_active(true);
-    finish(sh)
+    Ok(sh.ws)
 }
 
 /// An annual target (逐级分解目标任务) of a unit for an indicator, as exact decimals.
@@ -664,7 +630,7 @@ fn indicator_sheet(
     index: &Index,
     city: Option<&ResultRow>,
     f: &Fmts,
-) -> std::result::Result<(Worksheet, Option<style::Body>), XlsxError> {
+) -> std::result::Result<Worksheet, XlsxError> {
     let mut sh = Sheet::new(sheet_name)?;
     let targets = targets_of(cfg, result.period.year, &ind.name);
     let value_cols = targets.values().any(|t| t.value.is_some());
@@ -727,7 +693,7 @@ fn indicator_sheet(
         for (k, c) in cells.iter().enumerate() {
             sh.cell(row, 2 + k as u16, c, f, is_city)?;
         }
-        sh.body_row_height(row, 20.0)?;
+        sh.ws.set_row_height(row, 20)?;
         Ok(())
     };
     let mut row = 3u32;
@@ -742,9 +708,8 @@ fn indicator_sheet(
     }
     row += 1;
     for (g, units) in groups {
-        let first = row;
+        group_cell(&mut sh, row, row + units.len() as u32 - 1, g, f)?;
         for u in units {
-            group_cell(&mut sh, row, first, g, f)?;
             sh.cell(row, 1, &text(u.as_str()), f, false)?;
             match index.get(&(u.as_str(), ind.name.as_str())) {
                 Some(r) => line(&mut sh, row, r, false)?,
@@ -756,7 +721,6 @@ fn indicator_sheet(
             }
             row += 1;
         }
-        sh.merge_body((first, 0, row - 1, 0))?;
     }
     let widths = sh.apply_widths(7.0, 40.0)?;
     let total: f64 = widths.iter().sum();
@@ -789,7 +753,7 @@ fn indicator_sheet(
     sh.notes(row + 1, last_col + 1, total, &lines, &f.note, NOTE_PAD)?;
     sh.ws.set_freeze_panes(3, 2)?;
     sh.page_setup(Some(2))?;
-    finish(sh)
+    Ok(sh.ws)
 }
 
 fn chart_font(size: f64, bold: bool) -> ChartFont {
@@ -809,7 +773,7 @@ fn chart_sheet(
     groups: &[(String, Vec<String>)],
     index: &Index,
     f: &Fmts,
-) -> std::result::Result<(Worksheet, Option<style::Body>), XlsxError> {
+) -> std::result::Result<Worksheet, XlsxError> {
     let mut sh = Sheet::new(SHEET_CHARTS)?;
     let n = cfg.indicators.len();
     // With ranking groups, the category axis has two levels (组别 under the units' names), so
@@ -922,8 +886,8 @@ fn chart_sheet(
         let (row, col) = (2 + (i as u32 / 2) * chart_rows, (i as u16 % 2) * 8);
         sh.ws.insert_chart_with_offset(row, col, &chart, 4, 4)?;
     }
-    // The data under the charts, a row at a time (the body kept in row order needs no
-    // sorting), each indicator in its columns. Body formats by slot: 0 text, 1 percent.
+    // The data under the charts, a row at a time, each indicator in its columns: the charts'
+    // ranges, from which rust_xlsxwriter writes their data caches.
     let hr = data_top + 1;
     for (k, (g, u)) in units.iter().enumerate() {
         let r = hr + 2 + k as u32;
@@ -933,19 +897,19 @@ fn chart_sheet(
             if lead == 1 {
                 // The group's name at its first unit only: Excel spans it over the blanks.
                 if k == 0 || units[k - 1].0 != *g {
-                    sh.body_string(r, c0, g, 0, &f.text)?;
+                    sh.string(r, c0, g, &f.text)?;
                 } else {
-                    sh.body_blank(r, c0, 0, &f.text);
+                    sh.blank(r, c0, &f.text)?;
                 }
             }
-            sh.body_string(r, cu, u, 0, &f.text)?;
+            sh.string(r, cu, u, &f.text)?;
             let growth = index
                 .get(&(*u, ind.name.as_str()))
                 .and_then(|x| x.growth?.to_f64());
             for (c, v) in [(cu + 1, growth), (cu + 2, city_gs[i])] {
                 match v {
-                    Some(v) => sh.body_number(r, c, v, 0, 1, &f.pct)?,
-                    None => sh.body_blank(r, c, 1, &f.pct),
+                    Some(v) => sh.number_of_width(r, c, v, 0, &f.pct)?,
+                    None => sh.blank(r, c, &f.pct)?,
                 }
             }
         }
@@ -959,9 +923,7 @@ fn chart_sheet(
         .collect();
     sh.ws.set_page_breaks(&breaks)?;
     sh.page_setup(Some(0))?;
-    // The charts' caches are written from the body (`xlsxbody::splice_chart`).
-    let (ws, body) = sh.finish()?;
-    Ok((ws, Some(body)))
+    Ok(sh.ws)
 }
 
 fn sources_sheet(
@@ -969,7 +931,7 @@ fn sources_sheet(
     result: &PeriodResult,
     ingested: &Ingested,
     f: &Fmts,
-) -> std::result::Result<(Worksheet, Option<style::Body>), XlsxError> {
+) -> std::result::Result<Worksheet, XlsxError> {
     let mut sh = Sheet::new(SHEET_SOURCES)?;
     let headers = [
         "序号",
@@ -1026,14 +988,12 @@ fn sources_sheet(
             ),
             (5, text(period)),
         ];
-        // In column order, so that the body needs no sorting; the name and the checksum in
-        // slots past those of `Cells::cell`.
         sh.cell(row, 0, &text((i + 1).to_string()), f, false)?;
-        sh.body_string(row, 1, &s.name, 8, &f.text)?;
+        sh.string(row, 1, &s.name, &f.text)?;
         for (c, cell) in &cells {
             sh.cell(row, *c, cell, f, false)?;
         }
-        sh.body_string(row, 6, &s.sha256, 9, &f.small_text)?;
+        sh.string(row, 6, &s.sha256, &f.small_text)?;
         row += 1;
     }
     if ingested.sources.is_empty() {
@@ -1083,12 +1043,7 @@ fn sources_sheet(
     sh.apply_widths(6.0, 60.0)?;
     sh.ws.set_freeze_panes(3, 0)?;
     sh.page_setup(Some(2))?;
-    finish(sh)
-}
-
-fn finish(sh: Sheet) -> std::result::Result<(Worksheet, Option<style::Body>), XlsxError> {
-    let (ws, body) = sh.finish()?;
-    Ok((ws, Some(body)))
+    Ok(sh.ws)
 }
 
 #[cfg(test)]
@@ -1741,18 +1696,34 @@ value = 2000
         for r in result.rows.iter_mut().filter(|r| r.indicator == "利润总额") {
             r.indicator = cfg.indicators[1].name.clone();
         }
+        // A unit whose name is markup: text in every cell and in the charts' caches.
+        let unit = "<甲&县>\"'";
+        cfg.units[0].name = unit.to_string();
+        for r in result.rows.iter_mut().filter(|r| r.unit == "甲县") {
+            r.unit = unit.to_string();
+        }
         ingested
             .warnings
             .push(Diagnostic::new(Location::file("x"), "长".repeat(100_000)));
         let dir = tempfile::tempdir().unwrap();
         let path = write(&cfg, &result, &ingested, &history, dir.path()).unwrap();
-        let wb = open_workbook_auto(&path).unwrap();
+        let mut wb = open_workbook_auto(&path).unwrap();
         let names = wb.sheet_names();
         assert_eq!(names.len(), 5);
         assert!(
             names[2].chars().count() <= 31 && !names[2].contains('/'),
             "{names:?}"
         );
+        let t = wb.worksheet_range(SHEET_SUMMARY).unwrap();
+        assert_eq!(s(&t, 5, 1), unit);
+        let p = wb.worksheet_range(&names[2]).unwrap();
+        assert_eq!(s(&p, 4, 1), unit);
+        assert_eq!(num(&p, 4, 6), -6.3);
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/charts/chart2.xml").unwrap(), &mut xml)
+            .unwrap();
+        assert!(xml.contains("<c:v>&lt;甲&amp;县&gt;\"'</c:v>"), "{xml}");
     }
 
     /// Writes the sample bulletin and charts to /tmp/prev for a visual check:
