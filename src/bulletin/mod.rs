@@ -212,10 +212,7 @@ impl Fmts {
             rank: style::rank(),
             points: style::pct().set_num_format("+0.0;-0.0;0.0"),
             note: style::note(),
-            section: Format::new()
-                .set_font_name(TITLE_FONT)
-                .set_font_charset(CHARSET)
-                .set_font_size(12)
+            section: style::font(TITLE_FONT, 12)
                 .set_align(FormatAlign::Left)
                 .set_align(FormatAlign::VerticalCenter),
             small_text: cell
