@@ -34,9 +34,9 @@ impl Layout {
 /// Columns are 9.14 wide (≈ 69 px) so that two 540 px charts sit side by side in 16 columns.
 const LAST_COL: u16 = 15;
 
-pub(super) fn sheet(ws: Worksheet, ctx: &Ctx) -> Xr<Worksheet> {
+pub(super) fn sheet(ctx: &Ctx) -> Xr<Worksheet> {
     let (cfg, result, f) = (ctx.cfg, ctx.result, &ctx.f);
-    let mut sh = Sheet::on(ws, SHEET_CHARTS)?;
+    let mut sh = Sheet::new(SHEET_CHARTS)?;
     let n = cfg.indicators.len();
     let lead = u16::from(ctx.groups.len() > 1);
     let chart_h = if lead == 1 { 380 } else { 320 };

@@ -16,14 +16,9 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use rust_xlsxwriter::Worksheet;
 use std::collections::HashMap;
 
-pub(super) fn sheet(
-    ws: Worksheet,
-    ctx: &Ctx,
-    ind: &IndicatorConfig,
-    sheet_name: &str,
-) -> Xr<Worksheet> {
+pub(super) fn sheet(ctx: &Ctx, ind: &IndicatorConfig, sheet_name: &str) -> Xr<Worksheet> {
     let (cfg, result, f) = (ctx.cfg, ctx.result, &ctx.f);
-    let mut sh = Sheet::on(ws, sheet_name)?;
+    let mut sh = Sheet::new(sheet_name)?;
     let targets = Targets::of(cfg, result, &ind.name);
     let headers = headers(result, &targets);
     let last_col = headers.len() as u16 - 1;

@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::model::{Ingested, PeriodResult, ResultRow, Status};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
-use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 use std::path::{Path, PathBuf};
 
 pub const SHEET_SUMMARY: &str = "排序总表";
@@ -324,6 +324,11 @@ type Index<'a> = rustc_hash::FxHashMap<(&'a str, &'a str), &'a ResultRow>;
 
 /// The workbook in memory, not yet saved (public for `examples/stages.rs`, which times
 /// building and saving apart).
+///
+/// Every sheet is written in row order, as rust_xlsxwriter's constant-memory mode needs, but
+/// that mode is not used: in rust_xlsxwriter 0.102 it writes a sheet's last row twice (a
+/// second, empty `<row>` of the same number) when that row has a height of its own, as the
+/// notes' rows have.
 pub fn build(
     cfg: &Config,
     result: &PeriodResult,
@@ -357,20 +362,19 @@ pub fn build(
             .map(|(ind, name)| Part::Indicator(ind, name)),
     );
     parts.extend([Part::Charts, Part::Sources]);
-    let mut wb = Workbook::new();
-    let with_ws: Vec<_> = parts.into_iter().map(|p| (p, Worksheet::new())).collect();
     let sheets: Vec<_> = {
         use rayon::prelude::*;
-        with_ws
-            .into_par_iter()
-            .map(|(part, ws)| match part {
-                Part::Summary => summary::sheet(ws, &ctx),
-                Part::Indicator(ind, name) => indicator::sheet(ws, &ctx, ind, name),
-                Part::Charts => chart_sheet::sheet(ws, &ctx),
-                Part::Sources => sources::sheet(ws, &ctx, ingested),
+        parts
+            .par_iter()
+            .map(|part| match part {
+                Part::Summary => summary::sheet(&ctx),
+                Part::Indicator(ind, name) => indicator::sheet(&ctx, ind, name),
+                Part::Charts => chart_sheet::sheet(&ctx),
+                Part::Sources => sources::sheet(&ctx, ingested),
             })
             .collect()
     };
+    let mut wb = Workbook::new();
     for sheet in sheets {
         wb.push_worksheet(sheet?);
     }

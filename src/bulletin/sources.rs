@@ -19,9 +19,9 @@ const HEADERS: [&str; 7] = [
 ];
 const LAST_COL: u16 = HEADERS.len() as u16 - 1;
 
-pub(super) fn sheet(ws: Worksheet, ctx: &Ctx, ingested: &Ingested) -> Xr<Worksheet> {
+pub(super) fn sheet(ctx: &Ctx, ingested: &Ingested) -> Xr<Worksheet> {
     let (cfg, result, f) = (ctx.cfg, ctx.result, &ctx.f);
-    let mut sh = Sheet::on(ws, SHEET_SOURCES)?;
+    let mut sh = Sheet::new(SHEET_SOURCES)?;
     let title = format!("数据来源与校验({})", result.period.label());
     sh.merged(0, 0, 0, LAST_COL, &title, &f.title)?;
     sh.ws.set_row_height(0, 36)?;

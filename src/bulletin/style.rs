@@ -161,11 +161,7 @@ pub(crate) struct Sheet {
 
 impl Sheet {
     pub fn new(name: &str) -> Xr<Sheet> {
-        Sheet::on(Worksheet::new(), name)
-    }
-
-    /// `ws` (a constant-memory worksheet of a workbook, say) named `name`.
-    pub fn on(mut ws: Worksheet, name: &str) -> Xr<Sheet> {
+        let mut ws = Worksheet::new();
         ws.set_name(name)?;
         Ok(Sheet {
             ws,

@@ -9,9 +9,9 @@ use crate::config::{Config, GrowthMode, TieRule};
 use crate::model::{PeriodResult, Status};
 use rust_xlsxwriter::Worksheet;
 
-pub(super) fn sheet(ws: Worksheet, ctx: &Ctx) -> Xr<Worksheet> {
+pub(super) fn sheet(ctx: &Ctx) -> Xr<Worksheet> {
     let (cfg, result, f) = (ctx.cfg, ctx.result, &ctx.f);
-    let mut sh = Sheet::on(ws, SHEET_SUMMARY)?;
+    let mut sh = Sheet::new(SHEET_SUMMARY)?;
     let last_col = 1 + 4 * cfg.indicators.len() as u16;
     sh.heading(
         last_col,
