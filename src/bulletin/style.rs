@@ -1,7 +1,8 @@
-//! The official look shared by the bulletin and the assessment workbook: an attached table of an
-//! official document (GB/T 9704 spirit) — 黑体 titles, 宋体 body in the GB2312 charset, thin
-//! borders, A4 landscape one page wide with 「— 1 —」 page numbers, column widths measured on
-//! the CJK text (2 per wide character) — and the safe names of sheets and output files.
+//! The official look shared by the bulletin, the assessment workbook and the templates: an
+//! attached table of an official document (GB/T 9704 spirit) — 黑体 titles, 宋体 body in the
+//! GB2312 charset, thin borders, A4 landscape one page wide with 「— 1 —」 page numbers, column
+//! widths measured on the CJK text (2 per wide character) — and the safe names of sheets.
+//! [`Sheet`] is a worksheet that measures its columns as it is written.
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
 use unicode_width::UnicodeWidthStr;
