@@ -12,13 +12,14 @@
 //! cannot break the layout by accident, and the bureau can lift the protection); the input
 //! cells are unlocked and validated (numbers only; growth between -100 and 1000).
 
-use crate::config::{Config, GrowthMode};
+use crate::bulletin::style::{self, BODY_FONT, TITLE_FONT, Xr, display_width};
+use crate::config::{Config, GrowthMode, IndicatorConfig};
 use crate::error::{Error, Result};
 use crate::output::Staging;
 use crate::period::Period;
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, Format, FormatAlign,
-    FormatBorder, Workbook, Worksheet, XlsxError,
+    FormatBorder, Workbook, Worksheet,
 };
 use std::path::{Path, PathBuf};
 
@@ -38,8 +39,6 @@ pub const HEADER: [&str; 6] = [
 /// 0-based row of the header; indicators follow it.
 const HEADER_ROW: u32 = 2;
 const LAST_COL: u16 = 5;
-/// GB 2312 character set, so that Excel picks a Chinese font for the cell.
-const CHARSET_GB2312: u8 = 134;
 /// Excel's paper size code for A4.
 const PAPER_A4: u8 = 9;
 /// Largest magnitude accepted in a value cell (far beyond any real 万元 figure).
@@ -82,13 +81,6 @@ pub fn file_name(unit: &str, period: Period) -> String {
     )
 }
 
-/// Display width of a text in Excel column units (a CJK character takes two).
-fn text_width(s: &str) -> f64 {
-    s.chars()
-        .map(|c| if (c as u32) < 0x2E80 { 1.0 } else { 2.0 })
-        .sum()
-}
-
 struct Formats {
     title: Format,
     note: Format,
@@ -102,21 +94,13 @@ struct Formats {
 }
 
 fn formats() -> Formats {
-    let song = || {
-        Format::new()
-            .set_font_name("宋体")
-            .set_font_charset(CHARSET_GB2312)
-            .set_font_size(11)
-    };
+    let song = || style::font(BODY_FONT, 11);
     let boxed = |f: Format| {
         f.set_border(FormatBorder::Thin)
             .set_align(FormatAlign::VerticalCenter)
     };
     Formats {
-        title: Format::new()
-            .set_font_name("黑体")
-            .set_font_charset(CHARSET_GB2312)
-            .set_font_size(16)
+        title: style::font(TITLE_FONT, 16)
             .set_align(FormatAlign::Center)
             .set_align(FormatAlign::VerticalCenter),
         note: song(),
@@ -144,29 +128,12 @@ fn formats() -> Formats {
 }
 
 /// The workbook of one unit, as bytes.
-fn build(cfg: &Config, unit: &str, period: Period) -> std::result::Result<Vec<u8>, XlsxError> {
+fn build(cfg: &Config, unit: &str, period: Period) -> Xr<Vec<u8>> {
     let f = formats();
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name(SHEET_NAME)?;
-
-    // Column widths: the indicator names (CJK) decide column A; the others fit their header.
-    let name_width = cfg
-        .indicators
-        .iter()
-        .map(|i| text_width(&i.name))
-        .fold(text_width(HEADER[0]), f64::max);
-    let measure_width = cfg
-        .indicators
-        .iter()
-        .map(|i| text_width(&i.measure))
-        .fold(text_width(HEADER[1]), f64::max);
-    ws.set_column_width(0, (name_width + 4.0).clamp(24.0, 60.0))?;
-    ws.set_column_width(1, (measure_width + 3.0).max(11.0))?;
-    ws.set_column_width(2, 16.0)?;
-    ws.set_column_width(3, 18.0)?;
-    ws.set_column_width(4, 18.0)?;
-    ws.set_column_width(5, 16.0)?;
+    set_widths(ws, cfg)?;
 
     // Title and the line under it (SPEC §2.1).
     ws.set_row_height(0, 30)?;
@@ -189,57 +156,87 @@ fn build(cfg: &Config, unit: &str, period: Period) -> std::result::Result<Vec<u8
     }
     let first = HEADER_ROW + 1;
     for (k, ind) in cfg.indicators.iter().enumerate() {
-        let r = first + k as u32;
-        ws.set_row_height(r, 20)?;
-        ws.write_string_with_format(r, 0, &ind.name, &f.label)?;
-        ws.write_string_with_format(r, 1, &ind.measure, &f.label_center)?;
-        for c in 2..=4u16 {
-            ws.write_blank(r, c, &f.value_input)?;
-        }
-        ws.write_blank(r, 5, &f.growth_input)?;
-
-        let (low, what) = if ind.negative_allowed {
-            (-VALUE_LIMIT, "可为负数(亏损)")
-        } else {
-            (0.0, "不能为负数")
-        };
-        let values = DataValidation::new()
-            .allow_decimal_number(DataValidationRule::Between(low, VALUE_LIMIT))
-            .set_input_title(truncate(&ind.name, 32))?
-            .set_input_message(format!("填写数值,单位{};{what}。", ind.measure))?
-            .set_error_title("数值有误")?
-            .set_error_message(format!("只能填写数字(单位{}),{what}。", ind.measure))?
-            .set_error_style(DataValidationErrorStyle::Stop);
-        ws.add_data_validation(r, 2, r, 4, &values)?;
-
-        // The comparable-price growth of value added is never outside -100..1000: a stop.
-        // A computed growth can be (由盈转亏 gives < -100, a tiny base > 1000): a warning the
-        // clerk may confirm.
-        let (growth_message, error_message, style) = match ind.growth {
-            GrowthMode::Provided => (
-                "必填:统计联网直报平台的可比价增速(%),保留一位小数,如 9.2。",
-                "同比增长(%)应为 -100 至 1000 之间的数字,不带 % 号。",
-                DataValidationErrorStyle::Stop,
-            ),
-            GrowthMode::Computed => (
-                "可不填,由系统按累计值与上年同期计算;填写时为百分数,如 9.2。",
-                "同比增长(%)一般在 -100 至 1000 之间;由盈转亏或基数很小时可能超出,确认无误可继续。",
-                DataValidationErrorStyle::Warning,
-            ),
-        };
-        let growth = DataValidation::new()
-            .allow_decimal_number(DataValidationRule::Between(-100.0, 1000.0))
-            .set_input_title(truncate(&format!("{} 同比增长(%)", ind.name), 32))?
-            .set_input_message(growth_message)?
-            .set_error_title("增速有误")?
-            .set_error_message(error_message)?
-            .set_error_style(style);
-        ws.add_data_validation(r, 5, r, 5, &growth)?;
+        indicator_row(ws, first + k as u32, ind, &f)?;
     }
     let last = first + cfg.indicators.len() as u32 - 1;
+    let end = footer(ws, cfg, period, last + 2, &f)?;
+    print_setup(ws, end)?;
+    ws.protect();
+    wb.save_to_buffer()
+}
 
-    // 填表人 line, one blank row below the table.
-    let r = last + 2;
+/// Column widths: the indicator names (CJK) decide column A; the others fit their header.
+fn set_widths(ws: &mut Worksheet, cfg: &Config) -> Xr {
+    let widest = |first: &str, of: &dyn Fn(&IndicatorConfig) -> &str| {
+        cfg.indicators
+            .iter()
+            .map(|i| display_width(of(i)))
+            .fold(display_width(first), usize::max) as f64
+    };
+    let name_width = widest(HEADER[0], &|i| &i.name);
+    let measure_width = widest(HEADER[1], &|i| &i.measure);
+    ws.set_column_width(0, (name_width + 4.0).clamp(24.0, 60.0))?;
+    ws.set_column_width(1, (measure_width + 3.0).max(11.0))?;
+    for (c, w) in [(2, 16.0), (3, 18.0), (4, 18.0), (5, 16.0)] {
+        ws.set_column_width(c, w)?;
+    }
+    Ok(())
+}
+
+/// The row of one indicator: its name and measure, then the input cells of C:F, each
+/// validated (numbers only, a growth within -100..1000).
+fn indicator_row(ws: &mut Worksheet, r: u32, ind: &IndicatorConfig, f: &Formats) -> Xr {
+    ws.set_row_height(r, 20)?;
+    ws.write_string_with_format(r, 0, &ind.name, &f.label)?;
+    ws.write_string_with_format(r, 1, &ind.measure, &f.label_center)?;
+    for c in 2..=4u16 {
+        ws.write_blank(r, c, &f.value_input)?;
+    }
+    ws.write_blank(r, 5, &f.growth_input)?;
+
+    let (low, what) = if ind.negative_allowed {
+        (-VALUE_LIMIT, "可为负数(亏损)")
+    } else {
+        (0.0, "不能为负数")
+    };
+    let values = DataValidation::new()
+        .allow_decimal_number(DataValidationRule::Between(low, VALUE_LIMIT))
+        .set_input_title(truncate(&ind.name, 32))?
+        .set_input_message(format!("填写数值,单位{};{what}。", ind.measure))?
+        .set_error_title("数值有误")?
+        .set_error_message(format!("只能填写数字(单位{}),{what}。", ind.measure))?
+        .set_error_style(DataValidationErrorStyle::Stop);
+    ws.add_data_validation(r, 2, r, 4, &values)?;
+
+    // The comparable-price growth of value added is never outside -100..1000: a stop.
+    // A computed growth can be (由盈转亏 gives < -100, a tiny base > 1000): a warning the
+    // clerk may confirm.
+    let (growth_message, error_message, style) = match ind.growth {
+        GrowthMode::Provided => (
+            "必填:统计联网直报平台的可比价增速(%),保留一位小数,如 9.2。",
+            "同比增长(%)应为 -100 至 1000 之间的数字,不带 % 号。",
+            DataValidationErrorStyle::Stop,
+        ),
+        GrowthMode::Computed => (
+            "可不填,由系统按累计值与上年同期计算;填写时为百分数,如 9.2。",
+            "同比增长(%)一般在 -100 至 1000 之间;由盈转亏或基数很小时可能超出,确认无误可继续。",
+            DataValidationErrorStyle::Warning,
+        ),
+    };
+    let growth = DataValidation::new()
+        .allow_decimal_number(DataValidationRule::Between(-100.0, 1000.0))
+        .set_input_title(truncate(&format!("{} 同比增长(%)", ind.name), 32))?
+        .set_input_message(growth_message)?
+        .set_error_title("增速有误")?
+        .set_error_message(error_message)?
+        .set_error_style(style);
+    ws.add_data_validation(r, 5, r, 5, &growth)?;
+    Ok(())
+}
+
+/// From row `r` (one blank row below the table): the 填表人 and 报送截止 lines, then the
+/// 填报说明; returns the last row written.
+fn footer(ws: &mut Worksheet, cfg: &Config, period: Period, r: u32, f: &Formats) -> Xr<u32> {
     ws.set_row_height(r, 20)?;
     for (c, label) in [(0u16, "填表人:"), (2, "联系电话:"), (4, "填报日期:")] {
         ws.write_string_with_format(r, c, label, &f.note)?;
@@ -251,7 +248,20 @@ fn build(cfg: &Config, unit: &str, period: Period) -> std::result::Result<Vec<u8
     ws.write_blank(r, 1, &f.footer_input)?;
     ws.write_blank(r, 2, &f.footer_input)?;
 
-    // 填报说明.
+    let notes = notes(cfg, period);
+    let r = r + 2;
+    ws.write_string_with_format(r, 0, "填报说明:", &f.note)?;
+    for (k, text) in notes.iter().enumerate() {
+        let row = r + 1 + k as u32;
+        let height = if display_width(text) > 118 { 30 } else { 18 };
+        ws.set_row_height(row, height)?;
+        ws.merge_range(row, 0, row, LAST_COL, text, &f.help)?;
+    }
+    Ok(r + notes.len() as u32)
+}
+
+/// The 填报说明, numbered.
+fn notes(cfg: &Config, period: Period) -> Vec<String> {
     let provided: Vec<&str> = cfg
         .indicators
         .iter()
@@ -274,22 +284,10 @@ fn build(cfg: &Config, unit: &str, period: Period) -> std::result::Result<Vec<u8
         ));
     }
     notes.push("4. 请勿改动表格格式和指标名称;请于报送截止日期前报送市统计局。".to_string());
-    let r = r + 2;
-    ws.write_string_with_format(r, 0, "填报说明:", &f.note)?;
-    for (k, text) in notes.iter().enumerate() {
-        let row = r + 1 + k as u32;
-        let height = if text_width(text) > 118.0 { 30 } else { 18 };
-        ws.set_row_height(row, height)?;
-        ws.merge_range(row, 0, row, LAST_COL, text, &f.help)?;
-    }
-    let end = r + notes.len() as u32;
-
-    print_setup(ws, end)?;
-    ws.protect();
-    wb.save_to_buffer()
+    notes
 }
 
-fn print_setup(ws: &mut Worksheet, last_row: u32) -> std::result::Result<(), XlsxError> {
+fn print_setup(ws: &mut Worksheet, last_row: u32) -> Xr {
     ws.set_paper_size(PAPER_A4);
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
