@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of issue 7 (`just bench`; results in BENCHMARKS.md).
+# The benchmark (`just bench`; results in BENCHMARKS.md; the budget of issue 18 checked at the end).
 #
 #   bench/run.sh [WORK_DIR]        # default /tmp/tongbao-bench
 #
@@ -174,8 +174,18 @@ awk '
             if (f2 > 0) printf "%s: tongbao run / floor(2 threads) = %.2f, / floor(1 thread) = %.2f\n", c, r / f2, r / f1
         }
         f2 = wall["national.floor.2threads"]
-        if (f2 > 0 && wall["national.read+validate"] > 0) printf "national: read+validate / floor(2 threads) = %.2f (target 1.3)\n", wall["national.read+validate"] / f2
-        if (f2 > 0 && wall["national.rest"] > 0) printf "national: everything after reading except PNG charts, alone / floor(2 threads) = %.2f (target 0.5)\n", wall["national.rest"] / f2
+        if (f2 > 0 && wall["national.read+validate"] > 0) printf "national: read+validate / floor(2 threads) = %.2f\n", wall["national.read+validate"] / f2
+        if (f2 > 0 && wall["national.rest"] > 0) printf "national: everything after reading except PNG charts, alone / floor(2 threads) = %.2f\n", wall["national.rest"] / f2
         j = wall["national.run.july"]; f2 = wall["national.floor.2threads"]; f1 = wall["national.floor.1thread"]
         if (j > 0 && f2 > 0) printf "national, July with Jan-Jun on record: / floor(2 threads) = %.2f, / floor(1 thread) = %.2f\n", j / f2, j / f1
+    }' "$WORK/results"
+# The budget of issue 18: national month <= 6 x the 2-thread floor with every output, city
+# month <= 50 ms, peak RSS <= 300 MB.
+awk '
+    { wall[$1] = $2; if ($4 + 0 > rss) rss = $4 + 0 }
+    END {
+        r = wall["national.run"] / wall["national.floor.2threads"]
+        c = wall["city.run.fine"] > 0 ? wall["city.run.fine"] : wall["city.run"]
+        printf "budget: national %.2f x floor (<= 6): %s; city %d ms (<= 50): %s; peak RSS %d MB (<= 300): %s\n",
+            r, r <= 6 ? "met" : "MISSED", c, c <= 50 ? "met" : "MISSED", rss, rss <= 300 ? "met" : "MISSED"
     }' "$WORK/results"
