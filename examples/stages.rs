@@ -8,8 +8,8 @@
 //!
 //! `STAGE=rest` times, on both cores as `run` arranges them, everything a run does after
 //! reading and validating except the PNG charts: the history read, compute, then the
-//! workbook, the csv and the history record side by side (what issue 7 budgets at 0.5 × the
-//! floor; in a real run the charts share the cores meanwhile).
+//! workbook, the csv and the history record side by side (in a real run the charts share
+//! the cores meanwhile).
 
 use std::path::PathBuf;
 use std::time::Instant;
