@@ -58,7 +58,8 @@ impl Timings {
     }
 }
 
-/// CPU time of the whole process so far, (user, system) in ms.
+/// CPU time of the whole process so far, (user, system) in ms; not measured off Unix.
+#[cfg(unix)]
 fn cpu_ms() -> Option<(f64, f64)> {
     // SAFETY: getrusage writes the struct it is given; a zeroed rusage is a valid value.
     let mut u: libc::rusage = unsafe { std::mem::zeroed() };
@@ -67,4 +68,9 @@ fn cpu_ms() -> Option<(f64, f64)> {
     }
     let ms = |t: libc::timeval| t.tv_sec as f64 * 1e3 + t.tv_usec as f64 / 1e3;
     Some((ms(u.ru_utime), ms(u.ru_stime)))
+}
+
+#[cfg(not(unix))]
+fn cpu_ms() -> Option<(f64, f64)> {
+    None
 }

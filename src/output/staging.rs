@@ -26,7 +26,8 @@ pub fn file_stem(s: &str, max: usize) -> String {
 }
 
 /// Write `bytes` to `path` atomically: a temporary file in the same folder, synced, then
-/// renamed over `path` (`tempfile`'s `persist`), so a reader sees the old file or the new one.
+/// closed and renamed over `path` (`tempfile`'s `persist`), so a reader sees the old file or
+/// the new one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path
         .parent()
@@ -37,7 +38,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    // Closed before the rename: Windows (and wine) may refuse to rename a file still open.
+    tmp.into_temp_path()
+        .persist(path)
+        .map_err(|e| Error::io(path, e.error))?;
     sync_dir(dir);
     Ok(())
 }
