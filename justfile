@@ -57,7 +57,7 @@ stages dir="/tmp/tongbao-bench":
 rest dir="/tmp/tongbao-bench":
     TMPDIR={{dir}} STAGE=rest cargo run --release --example stages -- {{dir}}/national/config.toml {{dir}}/national/data/2015-07 {{dir}}/national/history-06 2015-07 9
 
-# tongbao.exe for the bureau's Windows PCs (issue 19, not finished: builds, not yet checked under wine).
+# tongbao.exe for the bureau's Windows PCs (issue 19, not finished: no wine test script yet).
 # Needs `rustup target add x86_64-pc-windows-gnu` and `apt-get install gcc-mingw-w64-x86-64`.
 windows:
     cargo build --release --target x86_64-pc-windows-gnu

@@ -60,7 +60,10 @@ fn sync_files(dir: &Path, files: &[PathBuf]) -> Result<()> {
         }
     }
     for f in files {
-        fs::File::open(f)
+        // Opened for writing: Windows refuses to flush a handle opened for reading only.
+        fs::OpenOptions::new()
+            .write(true)
+            .open(f)
             .and_then(|h| h.sync_all())
             .map_err(|e| Error::io(f, e))?;
     }
