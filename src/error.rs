@@ -126,6 +126,22 @@ pub enum Error {
     /// An output could not be produced.
     #[error("{what}: {message}")]
     Output { what: String, message: String },
+
+    /// Outputs of an earlier run are open in another program (Excel or WPS keep an open
+    /// workbook locked on Windows), so they cannot be replaced; nothing was replaced.
+    #[error(
+        "以下文件正在被其他程序(如 Excel、WPS)打开,无法替换。请在 Excel 中关闭后重新运行;本次未写入任何文件 (in use by another program: close them in Excel and run again; nothing was written):\n{}",
+        in_use_list(paths)
+    )]
+    InUse { paths: Vec<PathBuf> },
+}
+
+fn in_use_list(paths: &[PathBuf]) -> String {
+    let lines: Vec<String> = paths
+        .iter()
+        .map(|p| format!("  - {}", p.display()))
+        .collect();
+    lines.join("\n")
 }
 
 impl Error {

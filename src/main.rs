@@ -117,6 +117,9 @@ fn main() -> ExitCode {
         unsafe { std::env::set_var("POLARS_MAX_THREADS", "1") };
     }
     tongbao::ingest::install_panic_hook();
+    if app::double_click::launched_by_double_click() {
+        return ExitCode::from(app::double_click::run(&mut std::io::stdin().lock()));
+    }
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,5 +1,6 @@
 //! The commands of SPEC §7, called by the thin `main`.
 
+pub mod double_click;
 mod run;
 mod table;
 mod timings;

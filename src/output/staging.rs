@@ -77,11 +77,13 @@ fn sync_dir(dir: &Path) {
     }
 }
 
-/// A folder where a run's outputs are written before they are moved into place.
+/// A folder where a run's outputs are written before they are moved into place. Beside it, a
+/// lock file held for the run's life tells other runs that the folder is in use.
 pub struct Staging {
     pub dir: PathBuf,
     dest: PathBuf,
     committed: bool,
+    lock: Option<(fs::File, PathBuf)>,
 }
 
 impl Staging {
@@ -96,8 +98,18 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "out".into());
-        remove_stale(parent, &format!(".{stem}.staging-"));
-        let dir = parent.join(format!(".{stem}.staging-{}", std::process::id()));
+        let prefix = format!(".{stem}.staging-");
+        let dir = parent.join(format!("{prefix}{}", std::process::id()));
+        // The lock first, then the folder: another run never sees the folder without its lock.
+        let lock_path = lock_of(&dir);
+        let lock = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .and_then(|f| f.try_lock().map(|()| f).map_err(std::io::Error::from))
+            .map_err(|e| Error::io(&lock_path, e))?;
+        remove_stale(parent, &prefix);
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         }
@@ -106,6 +118,7 @@ impl Staging {
             dir,
             dest: dest.to_path_buf(),
             committed: false,
+            lock: Some((lock, lock_path)),
         })
     }
 
@@ -120,6 +133,16 @@ impl Staging {
         collect_files(&self.dir, &mut files).map_err(|e| Error::io(&self.dir, e))?;
         files.sort();
         sync_files(&self.dir, &files)?;
+        // Before anything is replaced: a file of an earlier run open in Excel stops the commit
+        // whole, so that the outputs on disk stay those of one run.
+        let in_use: Vec<PathBuf> = files
+            .iter()
+            .map(|f| self.dest_of(f))
+            .filter(|to| in_use(to))
+            .collect();
+        if !in_use.is_empty() {
+            return Err(Error::InUse { paths: in_use });
+        }
         fs::create_dir_all(&self.dest).map_err(|e| Error::io(&self.dest, e))?;
         let mut entries: Vec<fs::DirEntry> = fs::read_dir(&self.dir)
             .and_then(|rd| rd.collect())
@@ -143,7 +166,7 @@ impl Staging {
                 if let Some(p) = to.parent() {
                     fs::create_dir_all(p).map_err(|e| Error::io(p, e))?;
                 }
-                fs::rename(&f, &to).map_err(|e| Error::io(&to, e))?;
+                fs::rename(&f, &to).map_err(|e| rename_error(&to, e))?;
             }
         }
         sync_dir(&self.dest);
@@ -197,10 +220,23 @@ impl Drop for Staging {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.dir);
         }
+        if let Some((file, path)) = self.lock.take() {
+            drop(file);
+            let _ = fs::remove_file(path);
+        }
     }
 }
 
-/// Staging folders left by a run that was killed (its process is gone) are removed.
+/// The lock file of a staging folder: beside it, named after it.
+fn lock_of(dir: &Path) -> PathBuf {
+    let mut name = dir.as_os_str().to_os_string();
+    name.push(".lock");
+    PathBuf::from(name)
+}
+
+/// Staging folders left by a run that was killed are removed: their lock is free. A folder
+/// without a lock file comes from a version without locks, and counts as alive only while its
+/// process (on Linux, `/proc/<pid>`) is.
 fn remove_stale(parent: &Path, prefix: &str) {
     let Ok(rd) = fs::read_dir(parent) else { return };
     for e in rd.flatten() {
@@ -211,11 +247,55 @@ fn remove_stale(parent: &Path, prefix: &str) {
         else {
             continue;
         };
-        let alive = Path::new("/proc").exists() && Path::new(&format!("/proc/{pid}")).exists();
-        if !alive && pid != std::process::id() {
+        if pid == std::process::id() {
+            continue;
+        }
+        let lock_path = lock_of(&e.path());
+        let stale = match fs::OpenOptions::new().write(true).open(&lock_path) {
+            Ok(f) => f.try_lock().is_ok(),
+            Err(_) => !Path::new(&format!("/proc/{pid}")).exists(),
+        };
+        if stale {
             let _ = fs::remove_dir_all(e.path());
+            let _ = fs::remove_file(&lock_path);
         }
     }
+}
+
+/// Is `path` an existing file that another program holds open so that it cannot be replaced
+/// (Excel and WPS lock an open workbook on Windows)? Elsewhere an open file never stops a rename.
+fn in_use(path: &Path) -> bool {
+    #[cfg(windows)]
+    {
+        match fs::OpenOptions::new().write(true).open(path) {
+            Ok(_) => false,
+            // Sharing and lock violations; a read-only file (access denied) is not "in use".
+            Err(e) => matches!(e.raw_os_error(), Some(32 | 33)),
+        }
+    }
+    #[cfg(not(windows))]
+    {
+        let _ = path;
+        false
+    }
+}
+
+/// ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION: what Windows answers a
+/// rename over a file that another program holds open.
+#[cfg(windows)]
+fn is_sharing_error(e: &std::io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(5 | 32 | 33))
+}
+
+/// A failed rename into the destination: on Windows, the file was opened in the meantime.
+fn rename_error(to: &Path, e: std::io::Error) -> Error {
+    #[cfg(windows)]
+    if is_sharing_error(&e) {
+        return Error::InUse {
+            paths: vec![to.to_path_buf()],
+        };
+    }
+    Error::io(to, e)
 }
 
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -311,5 +391,28 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(left, [std::ffi::OsString::from("2015-07")]);
+    }
+
+    #[test]
+    fn a_staging_folder_is_removed_only_when_its_lock_is_free() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("2015-07");
+        let other = tmp.path().join(".2015-07.staging-4000000");
+        fs::create_dir_all(&other).unwrap();
+        let held = fs::File::create(lock_of(&other)).unwrap();
+        held.lock().unwrap();
+        // Another run holds its lock: its folder stays.
+        drop(Staging::new(&dest).unwrap());
+        assert!(other.exists());
+        // That run was killed (its lock is released): the next run removes its leftovers.
+        drop(held);
+        drop(Staging::new(&dest).unwrap());
+        assert!(!other.exists() && !lock_of(&other).exists());
+        // A folder without a lock file, of a process that is gone, is removed too.
+        fs::create_dir_all(&other).unwrap();
+        drop(Staging::new(&dest).unwrap());
+        assert!(!other.exists());
+        let left: Vec<_> = fs::read_dir(tmp.path()).unwrap().flatten().collect();
+        assert!(left.is_empty(), "nothing left: {left:?}");
     }
 }

@@ -1,0 +1,89 @@
+//! The .exe double-clicked in Explorer: no arguments and a console window of its own, which
+//! closes the moment the program ends. So it runs the latest month of the `data` folder beside
+//! the program (as `tongbao run` would there), says what it did or what went wrong, and waits
+//! for Enter before the window closes.
+
+use super::RunArgs;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use std::io::BufRead;
+use std::path::Path;
+
+/// Was the program started on its own console, with no arguments (a double-click), rather
+/// than from a command prompt (whose console it shares with cmd.exe or PowerShell)?
+pub fn launched_by_double_click() -> bool {
+    std::env::args_os().len() == 1 && console_is_ours_alone()
+}
+
+#[cfg(windows)]
+fn console_is_ours_alone() -> bool {
+    let mut ids = [0u32; 2];
+    // SAFETY: the buffer holds `ids.len()` process ids, as the call is told.
+    let n =
+        unsafe { windows_sys::Win32::System::Console::GetConsoleProcessList(ids.as_mut_ptr(), 2) };
+    n == 1
+}
+
+#[cfg(not(windows))]
+fn console_is_ours_alone() -> bool {
+    false
+}
+
+/// Run the latest month beside the program, show the outcome, wait for Enter; the exit code.
+pub fn run(input: &mut dyn BufRead) -> u8 {
+    let code = match std::env::current_exe() {
+        Ok(exe) => {
+            let dir = exe.parent().unwrap_or(Path::new("."));
+            match run_beside(dir) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("错误 error: {e}");
+                    e.exit_code() as u8
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("错误 error: 找不到程序所在的文件夹 (cannot find the program's folder): {e}");
+            1
+        }
+    };
+    crate::say!("\n按回车键关闭窗口 (press Enter to close)…");
+    let mut line = String::new();
+    let _ = input.read_line(&mut line);
+    code
+}
+
+/// `tongbao run` in the folder `dir`: data in `dir\data`, reports in `dir\reports`, the
+/// configuration `dir\tongbao.toml` when there is one.
+fn run_beside(dir: &Path) -> Result<()> {
+    let data = dir.join("data");
+    crate::say!("tongbao {} — {}", env!("CARGO_PKG_VERSION"), dir.display());
+    if !data.is_dir() {
+        return Err(Error::Usage(format!(
+            "程序旁边没有 data 文件夹。请建立 {},把各单位的报表放进以报告期命名的文件夹,例如 {},然后再双击运行 (no data folder beside the program)",
+            data.display(),
+            data.join("2015-07").join("舞阳县.xlsx").display()
+        )));
+    }
+    let config = dir.join("tongbao.toml");
+    let cfg = Config::load(config.is_file().then_some(config.as_path()))?;
+    let args = RunArgs {
+        data: data.clone(),
+        out: dir.join("reports"),
+        history: data.join("history"),
+        ..RunArgs::default()
+    };
+    let (period, _) = super::resolve(&args)?;
+    crate::say!(
+        "{} {}: {}",
+        cfg.title,
+        period.label(),
+        data.join(period.to_string()).display()
+    );
+    super::run(&cfg, &args)?;
+    crate::say!(
+        "\n通报已生成,在 {} 文件夹中 (the bulletin is written)",
+        args.out.join(period.to_string()).display()
+    );
+    Ok(())
+}
