@@ -57,8 +57,13 @@ stages dir="/tmp/tongbao-bench":
 rest dir="/tmp/tongbao-bench":
     TMPDIR={{dir}} STAGE=rest cargo run --release --example stages -- {{dir}}/national/config.toml {{dir}}/national/data/2015-07 {{dir}}/national/history-06 2015-07 9
 
-# tongbao.exe for the bureau's Windows PCs (issue 19, not finished: no wine test script yet).
+# tongbao.exe for the bureau's Windows PCs: one file, the font and the configuration inside.
 # Needs `rustup target add x86_64-pc-windows-gnu` and `apt-get install gcc-mingw-w64-x86-64`.
 windows:
     cargo build --release --target x86_64-pc-windows-gnu
     ls -l target/x86_64-pc-windows-gnu/release/tongbao.exe
+
+# tongbao.exe under wine, its outputs compared with this build's (CI runs it too); `--install` first
+# installs wine, the linker, Xvfb, the zh_CN locale and the target (Debian, as root)
+windows-test *flags:
+    bash tests/windows.sh {{flags}}

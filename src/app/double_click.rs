@@ -5,7 +5,7 @@
 
 use super::RunArgs;
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{Diagnostics, Error, Result};
 use std::io::BufRead;
 use std::path::Path;
 
@@ -34,7 +34,7 @@ pub fn run(input: &mut dyn BufRead) -> u8 {
     let code = match std::env::current_exe() {
         Ok(exe) => {
             let dir = exe.parent().unwrap_or(Path::new("."));
-            match run_beside(dir) {
+            match run_beside(dir, input) {
                 Ok(()) => 0,
                 Err(e) => {
                     eprintln!("错误 error: {e}");
@@ -54,8 +54,9 @@ pub fn run(input: &mut dyn BufRead) -> u8 {
 }
 
 /// `tongbao run` in the folder `dir`: data in `dir\data`, reports in `dir\reports`, the
-/// configuration `dir\tongbao.toml` when there is one.
-fn run_beside(dir: &Path) -> Result<()> {
+/// configuration `dir\tongbao.toml` when there is one. When units are missing (and nothing
+/// else is wrong) the clerk is asked whether to go on as `--allow-missing` would.
+fn run_beside(dir: &Path, input: &mut dyn BufRead) -> Result<()> {
     let data = dir.join("data");
     crate::say!("tongbao {} — {}", env!("CARGO_PKG_VERSION"), dir.display());
     if !data.is_dir() {
@@ -80,10 +81,34 @@ fn run_beside(dir: &Path) -> Result<()> {
         period.label(),
         data.join(period.to_string()).display()
     );
-    super::run(&cfg, &args)?;
+    match super::run(&cfg, &args) {
+        Err(Error::Input { errors }) if only_missing_units(&errors) => {
+            eprintln!("{}", errors.0[0]);
+            crate::say!(
+                "输入 Y 并按回车:把缺报单位标为“未报”,照样生成通报;直接按回车:不生成 (Y: go on, marking them 未报)"
+            );
+            let mut answer = String::new();
+            let _ = input.read_line(&mut answer);
+            if !answer.trim().eq_ignore_ascii_case("y") {
+                return Err(Error::Input { errors });
+            }
+            let args = RunArgs {
+                allow_missing: true,
+                ..args.clone()
+            };
+            super::run(&cfg, &args)?;
+        }
+        other => {
+            other?;
+        }
+    }
     crate::say!(
         "\n通报已生成,在 {} 文件夹中 (the bulletin is written)",
         args.out.join(period.to_string()).display()
     );
     Ok(())
+}
+
+fn only_missing_units(errors: &Diagnostics) -> bool {
+    errors.0.len() == 1 && crate::ingest::is_missing_units(&errors.0[0])
 }

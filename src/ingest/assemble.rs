@@ -89,6 +89,15 @@ pub(super) fn assemble(
     })
 }
 
+/// How the message about units that sent nothing begins.
+const MISSING: &str = "缺少 ";
+
+/// Is this the message about units that sent nothing (which `--allow-missing` turns into a
+/// warning)?
+pub fn is_missing_units(d: &Diagnostic) -> bool {
+    d.location.sheet.is_none() && d.message.starts_with(MISSING)
+}
+
 /// The configured units that sent nothing: an error, or a warning with `--allow-missing`.
 fn missing_message(
     cfg: &Config,
@@ -106,7 +115,7 @@ fn missing_message(
     Some(Diagnostic::new(
         Location::file(format!("{period}")),
         format!(
-            "缺少 {} 个单位的报表 (missing submissions from {} unit(s)): {}{}",
+            "{MISSING}{} 个单位的报表 (missing submissions from {} unit(s)): {}{}",
             names.len(),
             names.len(),
             names.join("、"),

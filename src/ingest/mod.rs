@@ -20,6 +20,7 @@ mod sheet;
 mod submission;
 mod unit_name;
 
+pub use assemble::is_missing_units;
 pub use folder::input_files;
 pub use grid::cell_ref;
 pub use guard::{MAX_FILE_BYTES, MAX_SHEETS, MAX_UNZIPPED_BYTES, install_panic_hook};

@@ -255,12 +255,17 @@ fn install(w: &Wine, dir: &Path) -> PathBuf {
     dir.join("tongbao.exe")
 }
 
-/// Double-click `exe` (a console of its own, code page 936 as on a Chinese PC); press Enter
-/// once the console asks for it. The screen as the clerk saw it, and the exit code.
-fn double_click(w: &Wine, exe: &Path) -> (String, Option<i32>) {
+/// Double-click `exe` (a console of its own, code page 936 as on a Chinese PC); answer each
+/// (question, answer) in turn once the console shows the question, then press Enter when it
+/// asks to close. The screen as the clerk saw it, and the exit code.
+fn double_click(w: &Wine, exe: &Path, answers: &[(&str, &str)]) -> (String, Option<i32>) {
+    let mut args = vec!["936".to_string(), w.path(exe)];
+    for (when, keys) in answers.iter().chain(&[("按回车键关闭窗口", "")]) {
+        args.extend([when.to_string(), keys.to_string()]);
+    }
     let out = w
         .cmd("conrun.exe", w.d_drive.as_path())
-        .args(["936", "按回车键关闭窗口", &w.path(exe)])
+        .args(&args)
         .output()
         .unwrap();
     let screen = stdout_of(&out);
@@ -274,7 +279,7 @@ fn double_clicked_it_runs_the_latest_month_and_waits_for_enter() {
     let dir = w.d_folder("统计/tongbao 程序");
     let exe = install(&w, &dir);
     sample_data(&dir, &["2015-06", "2015-07"]);
-    let (screen, code) = double_click(&w, &exe);
+    let (screen, code) = double_click(&w, &exe, &[]);
     assert_eq!(code, Some(0));
     for line in [
         "漯河市工业经济运行月度通报 2015年1-7月: D:\\统计\\tongbao 程序\\data\\2015-07",
@@ -298,7 +303,7 @@ fn double_clicked_with_bad_input_or_no_data_it_says_why_and_waits() {
     let dir = w.d_folder("统计/有误");
     let exe = install(&w, &dir);
     broken_month(&dir);
-    let (screen, code) = double_click(&w, &exe);
+    let (screen, code) = double_click(&w, &exe, &[]);
     assert_eq!(code, Some(2));
     assert!(screen.contains("2015-07舞阳县.xlsx!月报!D4"), "{screen}");
     assert!(screen.contains("按回车键关闭窗口"));
@@ -306,12 +311,48 @@ fn double_clicked_with_bad_input_or_no_data_it_says_why_and_waits() {
 
     let bare = w.d_folder("统计/空");
     let exe = install(&w, &bare);
-    let (screen, code) = double_click(&w, &exe);
+    let (screen, code) = double_click(&w, &exe, &[]);
     assert_eq!(code, Some(2));
     assert!(
         screen.contains("程序旁边没有 data 文件夹。请建立 D:\\统计\\空\\data"),
         "{screen}"
     );
+}
+
+#[test]
+fn double_clicked_with_a_unit_missing_it_asks_before_marking_it_未报() {
+    let Some(w) = wine() else { return };
+    let dir = w.d_folder("统计/缺报");
+    let exe = install(&w, &dir);
+    sample_data(&dir, &["2015-07"]);
+    std::fs::remove_file(dir.join("data/2015-07/2015-07郾城区.xlsx")).unwrap();
+    let question = "输入 Y 并按回车:把缺报单位标为“未报”,照样生成通报;直接按回车:不生成";
+    // Enter alone: nothing is made.
+    let (screen, code) = double_click(&w, &exe, &[(question, "")]);
+    assert_eq!(code, Some(2));
+    assert!(
+        screen.contains("缺少 1 个单位的报表 (missing submissions from 1 unit(s)): 郾城区"),
+        "{screen}"
+    );
+    assert!(!dir.join("reports").exists());
+    // Y: the bulletin is made with 郾城区 marked 未报, as `run --allow-missing` makes it.
+    let (screen, code) = double_click(&w, &exe, &[(question, "Y")]);
+    assert_eq!(code, Some(0), "{screen}");
+    assert!(screen.contains("通报已生成"));
+    let csv = std::fs::read_to_string(dir.join("reports/2015-07/rankings.csv")).unwrap();
+    assert!(
+        csv.lines()
+            .any(|l| l.contains(",郾城区,") && l.contains(",未报,")),
+        "{csv}"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    sample_data(tmp.path(), &["2015-07"]);
+    std::fs::remove_file(tmp.path().join("data/2015-07/2015-07郾城区.xlsx")).unwrap();
+    ok(&tongbao(tmp.path())
+        .args(["run", "--allow-missing"])
+        .output()
+        .unwrap());
+    assert_same_outputs(&tmp.path().join("reports"), &dir.join("reports"));
 }
 
 /// `hold.exe` keeping `file` open as Excel does, until the returned child's stdin closes.

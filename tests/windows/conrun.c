@@ -2,12 +2,11 @@
  * double-clicked, and print what that console shows (as UTF-8), so that a test under wine
  * sees the screen a clerk would see, not only what a pipe receives.
  *
- *   conrun.exe CODEPAGE ENTER_WHEN "command line"
+ *   conrun.exe CODEPAGE "command line" [WHEN TYPE]...
  *
  * CODEPAGE: the output code page the console must have (936 on a Chinese PC; wine takes it
- * from the locale, LANG=zh_CN.UTF-8). ENTER_WHEN: when the screen
- * shows this text, Enter is typed into the console ("" types nothing). The program's exit
- * code is conrun's. */
+ * from the locale, LANG=zh_CN.UTF-8). Each WHEN TYPE pair in turn: once the screen shows WHEN,
+ * TYPE and Enter are typed into the console. The program's exit code is conrun's. */
 #include <windows.h>
 #include <stdio.h>
 #include <wchar.h>
@@ -47,20 +46,26 @@ static int screen(wchar_t *dst, int cap) {
     return n;
 }
 
-static void type_enter(void) {
+/* Type `keys` then Enter, each character a key press and release. */
+static void type_line(const wchar_t *keys) {
     HANDLE in = CreateFileW(L"CONIN$", GENERIC_READ | GENERIC_WRITE,
                             FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
-    INPUT_RECORD r[2];
+    INPUT_RECORD r[2 * 64];
     DWORD done;
+    int n = 0;
     ZeroMemory(r, sizeof r);
-    for (int i = 0; i < 2; i++) {
-        r[i].EventType = KEY_EVENT;
-        r[i].Event.KeyEvent.bKeyDown = i == 0;
-        r[i].Event.KeyEvent.wRepeatCount = 1;
-        r[i].Event.KeyEvent.wVirtualKeyCode = VK_RETURN;
-        r[i].Event.KeyEvent.uChar.UnicodeChar = L'\r';
+    for (const wchar_t *k = keys;; k++) {
+        wchar_t c = *k ? *k : L'\r';
+        for (int down = 1; down >= 0 && n < 2 * 64; down--, n++) {
+            r[n].EventType = KEY_EVENT;
+            r[n].Event.KeyEvent.bKeyDown = down;
+            r[n].Event.KeyEvent.wRepeatCount = 1;
+            r[n].Event.KeyEvent.wVirtualKeyCode = c == L'\r' ? VK_RETURN : VkKeyScanW(c) & 0xff;
+            r[n].Event.KeyEvent.uChar.UnicodeChar = c;
+        }
+        if (!*k) break;
     }
-    WriteConsoleInputW(in, r, 2, &done);
+    WriteConsoleInputW(in, r, n, &done);
     CloseHandle(in);
 }
 
@@ -69,16 +74,16 @@ int wmain(int argc, wchar_t **argv) {
     STARTUPINFOW si;
     PROCESS_INFORMATION pi;
     DWORD code = 1;
-    int typed = 0, n = 0;
+    int step = 0, n = 0, from = 0;
     UINT cp = 0;
     out = GetStdHandle(STD_OUTPUT_HANDLE);
-    if (argc != 4) {
-        fprintf(stderr, "usage: conrun CODEPAGE ENTER_WHEN \"command line\"\n");
+    if (argc < 3 || argc % 2 != 1) {
+        fprintf(stderr, "usage: conrun CODEPAGE \"command line\" [WHEN TYPE]...\n");
         return 64;
     }
     ZeroMemory(&si, sizeof si);
     si.cb = sizeof si;
-    if (!CreateProcessW(NULL, argv[3], NULL, NULL, FALSE, CREATE_NEW_CONSOLE, NULL, NULL, &si, &pi)) {
+    if (!CreateProcessW(NULL, argv[2], NULL, NULL, FALSE, CREATE_NEW_CONSOLE, NULL, NULL, &si, &pi)) {
         fprintf(stderr, "conrun: cannot start the program (error %lu)\n", GetLastError());
         return 65;
     }
@@ -90,9 +95,15 @@ int wmain(int argc, wchar_t **argv) {
         if (!AttachConsole(pi.dwProcessId)) { if (getenv("CONRUN_DEBUG")) fprintf(stderr, "attach: error %lu\n", GetLastError()); } else {
             if (!cp) cp = GetConsoleOutputCP();
             n = screen(text, sizeof text / sizeof *text);
-            if (!typed && argv[2][0] && wcsstr(text, argv[2])) {
-                type_enter();
-                typed = 1;
+            /* The screen is searched after the previous step's text, so that a prompt
+             * shown twice is answered twice. */
+            if (3 + 2 * step < argc && from <= n) {
+                wchar_t *at = wcsstr(text + from, argv[3 + 2 * step]);
+                if (at) {
+                    type_line(argv[4 + 2 * step]);
+                    from = (int)(at - text) + (int)wcslen(argv[3 + 2 * step]);
+                    step++;
+                }
             }
             FreeConsole();
         }
