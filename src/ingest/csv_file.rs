@@ -323,4 +323,31 @@ mod tests {
         assert_eq!(o.errors[0].location.to_string(), "舞阳县.csv");
         assert!(o.errors[0].message.contains("GBK"));
     }
+
+    /// Random csv text, in each encoding, never panics, and every cell is on a row that some
+    /// line starts.
+    #[test]
+    fn random_csv_text_never_panics() {
+        let alphabet = [",", "\"", "\r", "\n", " ", "1", "中", "\"\""];
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for i in 0..3000 {
+            let len = next() % 64;
+            let text: String = (0..len).map(|_| alphabet[(next() % 8) as usize]).collect();
+            let bytes = match i % 3 {
+                0 => text.clone().into_bytes(),
+                1 => [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+                _ => encoding_rs::GBK.encode(&text).0.into_owned(),
+            };
+            assert_eq!(decode(&bytes).unwrap(), text);
+            let g = parse(&text).unwrap();
+            let lines = line_breaks(text.as_bytes()) as u32;
+            assert!(g.cells.keys().all(|(r, _)| *r <= lines), "{text:?}");
+        }
+    }
 }

@@ -122,3 +122,77 @@ pub(super) fn progress_bar(files: usize) -> indicatif::ProgressBar {
     }
     pb
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spreadsheets_are_read_unreadable_inputs_refused_the_rest_ignored() {
+        let t = tempfile::tempdir().unwrap();
+        for f in [
+            "2015-07临颍县.xlsx",
+            "舞阳县.CSV",
+            "汇总.ods",
+            "报表3.xls",
+            "~$临颍县.xlsx",
+            ".~舞阳县.et",
+            "报表.ett",
+            "西城区.xlsb",
+            "召陵区.pdf",
+            "郾城区报表.docx",
+            "源汇区",
+            "说明.txt",
+            "README.md",
+        ] {
+            std::fs::write(t.path().join(f), b"x").unwrap();
+        }
+        std::fs::create_dir(t.path().join("经开区.xlsx")).unwrap();
+        let inputs = input_files(&Config::default_city(), t.path()).unwrap();
+        let names: Vec<String> = inputs
+            .files
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            ["2015-07临颍县.xlsx", "报表3.xls", "汇总.ods", "舞阳县.CSV"]
+        );
+        let refused: Vec<(&str, &str)> = inputs
+            .refused
+            .iter()
+            .map(|(n, m)| (n.as_str(), m.split(':').next().unwrap()))
+            .collect();
+        assert_eq!(
+            refused,
+            [
+                (
+                    "召陵区.pdf",
+                    "文件类型无法读取 (a .pdf file cannot be read; its name says it is 召陵区's submission)"
+                ),
+                (
+                    "报表.ett",
+                    "WPS 表格文件无法读取 (a WPS Spreadsheets .ett file cannot be read)"
+                ),
+                (
+                    "源汇区",
+                    "文件类型无法读取 (a file without an extension cannot be read; its name says it is 源汇区's submission)"
+                ),
+                (
+                    "西城区.xlsb",
+                    "Excel 二进制工作簿无法读取 (an Excel binary workbook .xlsb cannot be read)"
+                ),
+                (
+                    "郾城区报表.docx",
+                    "文件类型无法读取 (a .docx file cannot be read; its name says it is 郾城区's submission)"
+                ),
+            ]
+        );
+        assert!(
+            inputs
+                .refused
+                .iter()
+                .all(|(_, m)| m.contains("“另存为” Excel 工作簿 (.xlsx) 后放回文件夹"))
+        );
+    }
+}

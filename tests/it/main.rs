@@ -6,5 +6,6 @@ mod charts;
 mod common;
 mod hostile;
 mod ingest;
+mod office;
 mod roundtrip;
 mod run;
