@@ -1,4 +1,5 @@
-//! Bytes → one workbook read as a submission or consolidated workbook, or its errors.
+//! Bytes → one workbook (or csv file) read as a submission or consolidated workbook, or its
+//! errors.
 //!
 //! A panic in tongbao's own code is a finding. A panic inside a reader library (calamine, zip,
 //! quick-xml) is caught by tongbao per file and reported as a damaged file, so here it is
@@ -18,7 +19,7 @@ thread_local! {
     static PANIC_AT: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-const LIBRARIES: [&str; 4] = ["/calamine-", "/zip-", "/quick-xml-", "/encoding_rs-"];
+const LIBRARIES: [&str; 5] = ["/calamine-", "/zip-", "/quick-xml-", "/encoding_rs-", "/csv-"];
 
 fuzz_target!(|data: &[u8]| {
     HOOK.call_once(|| {
@@ -29,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
     });
     let cfg = CFG.get_or_init(Config::default_city);
     let period = Period { year: 2015, month: 7 };
-    for name in ["2015-07舞阳县.xlsx", "报表.ods", "汇总.xls"] {
+    for name in ["2015-07舞阳县.xlsx", "报表.ods", "汇总.xls", "舞阳县.csv"] {
         let run = std::panic::catch_unwind(|| tongbao::ingest::read_one(cfg, period, Path::new(name), data.to_vec()));
         match run {
             Ok(out) => {

@@ -193,10 +193,15 @@ impl Config {
         match path {
             None => Ok(Config::default_city()),
             Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|e| Error::Config {
+                let fail = |message: String| Error::Config {
                     source_name: p.display().to_string(),
                     key: "-".into(),
-                    message: format!("cannot read the file: {e}"),
+                    message,
+                };
+                let bytes =
+                    std::fs::read(p).map_err(|e| fail(format!("cannot read the file: {e}")))?;
+                let text = decode_text(&bytes).ok_or_else(|| {
+                    fail("文件编码无法识别,请在记事本中“另存为”并选择 UTF-8 编码 (neither UTF-8 nor GBK text)".into())
                 })?;
                 let mut cfg = Config::parse(&text, &p.display().to_string())?;
                 // A relative font path is relative to the configuration file.
@@ -245,6 +250,16 @@ impl Config {
             .get(indicator)
             .copied()
             .unwrap_or(0.0)
+    }
+}
+
+/// The text of a configuration file as Notepad saves it on a Chinese PC: UTF-8 (its BOM
+/// dropped) or, in older versions' "ANSI", GBK (decoded as its superset GB18030).
+fn decode_text(bytes: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Some(s.into()),
+        Err(_) => encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes),
     }
 }
 
@@ -339,5 +354,24 @@ mod tests {
             e.contains("key `groups`") && e.contains("\"z\" has no unit"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_configuration_saved_by_notepad_as_gbk_or_with_a_bom_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = DEFAULT_TOML.replace("漯河市工业经济运行月度通报", "郑州市工业经济运行月度通报");
+        let (gbk, _, lossy) = encoding_rs::GBK.encode(&text);
+        assert!(!lossy);
+        let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+        for (name, bytes) in [("gbk.toml", gbk.to_vec()), ("bom.toml", bom)] {
+            let p = dir.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            let cfg = Config::load(Some(&p)).unwrap();
+            assert_eq!(cfg.title, "郑州市工业经济运行月度通报", "{name}");
+        }
+        let p = dir.path().join("utf16.toml");
+        std::fs::write(&p, b"\xFF\xFEc\x00i\x00").unwrap();
+        let e = Config::load(Some(&p)).unwrap_err().to_string();
+        assert!(e.contains("另存为") && e.contains("utf16.toml"), "{e}");
     }
 }

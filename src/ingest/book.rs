@@ -1,5 +1,6 @@
 //! One workbook: opened with calamine by its content, its sheets tried in order until one has a
-//! layout ([`super::layout`]), that sheet read as a submission or a consolidated workbook.
+//! layout ([`super::layout`]), that sheet read as a submission or a consolidated workbook
+//! ([`read_sheet`], which a csv file's one grid goes through too).
 
 use super::FileOutcome;
 use super::grid::{self, Grid};
@@ -20,6 +21,12 @@ pub(super) struct Book {
     wb: calamine::Sheets<Cursor<Vec<u8>>>,
     /// The file's bytes for .ods and .xls (their cells shown as a percent); empty for .xlsx.
     raw: Vec<u8>,
+}
+
+/// Whether the bytes are a zip package or a compound file, the containers of every workbook
+/// calamine reads.
+pub(super) fn is_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
 }
 
 impl Book {
@@ -71,16 +78,20 @@ fn string(e: impl ToString) -> String {
     e.to_string()
 }
 
+/// The file being read: what a sheet's reading and the record of its source need.
+pub(super) struct FileCtx<'a> {
+    pub cfg: &'a Config,
+    pub period: Period,
+    pub path: &'a Path,
+    /// The file's name, for messages.
+    pub name: &'a str,
+    pub sha256: String,
+}
+
 /// Read the first sheet of `book` that has a layout; the error of the first sheet that could
 /// not be loaded, or "no header", when none has.
-pub(super) fn read_workbook(
-    cfg: &Config,
-    period: Period,
-    path: &Path,
-    name: &str,
-    sha256: String,
-    book: &mut Book,
-) -> FileOutcome {
+pub(super) fn read_workbook(file: FileCtx<'_>, book: &mut Book) -> FileOutcome {
+    let (cfg, name) = (file.cfg, file.name);
     let mut out = FileOutcome::default();
     let sheets = book.wb.sheet_names();
     if sheets.len() > MAX_SHEETS {
@@ -94,7 +105,7 @@ pub(super) fn read_workbook(
     }
     let mut first_error: Option<Diagnostic> = None;
     for sheet in sheets.iter().take(MAX_SHEETS) {
-        let grid = match book.load(sheet) {
+        let mut grid = match book.load(sheet) {
             Ok(g) => g,
             Err(e) => {
                 first_error.get_or_insert(Diagnostic::new(
@@ -105,57 +116,73 @@ pub(super) fn read_workbook(
             }
         };
         if let Some(layout) = find_layout(cfg, &grid) {
-            let mut grid = grid;
             if has_empty_numbers(cfg, &grid, &layout) {
                 book.mark_unsaved_formulas(sheet, &mut grid);
             }
-            let mut r = SheetReader {
-                cfg,
-                period,
-                name,
-                sheet,
-                grid: &grid,
-                out: &mut out,
-            };
-            let (kind, found_period) = match layout {
-                Layout::Submission { header, cols } => {
-                    (SourceKind::Submission, r.submission(path, header, &cols))
-                }
-                Layout::Consolidated {
-                    header,
-                    unit_col,
-                    cols,
-                } => (
-                    SourceKind::Consolidated,
-                    r.consolidated(header, unit_col, &cols),
-                ),
-            };
-            let units = unit_names(cfg, &out);
-            out.source = Some(SourceFile {
-                path: path.to_path_buf(),
-                name: name.to_string(),
-                sha256,
-                kind,
-                sheet: sheet.clone(),
-                units,
-                period: found_period,
-            });
+            read_sheet(&file, sheet, &grid, layout, &mut out);
             return out;
         }
     }
-    out.errors.push(first_error.unwrap_or_else(|| {
-        Diagnostic::new(
-            Location::file(name),
-            format!(
-                "找不到表头 (no header row in the first {HEADER_ROWS} rows of any sheet): expected a row with 指标名称 and 1-本月累计 (a unit's submission), or indicator names over 1-本月累计/上年同期/同比增长 columns (a consolidated workbook)"
-            ),
-        )
-    }));
+    out.errors
+        .push(first_error.unwrap_or_else(|| no_header(name)));
     out
 }
 
+/// Read the sheet `sheet` of the file in its `layout` into `out`, and record the file as a
+/// source read from that sheet. Workbooks and csv files share this.
+pub(super) fn read_sheet(
+    file: &FileCtx<'_>,
+    sheet: &str,
+    grid: &Grid,
+    layout: Layout,
+    out: &mut FileOutcome,
+) {
+    let mut r = SheetReader {
+        cfg: file.cfg,
+        period: file.period,
+        name: file.name,
+        sheet,
+        grid,
+        out,
+    };
+    let (kind, found_period) = match layout {
+        Layout::Submission { header, cols } => (
+            SourceKind::Submission,
+            r.submission(file.path, header, &cols),
+        ),
+        Layout::Consolidated {
+            header,
+            unit_col,
+            cols,
+        } => (
+            SourceKind::Consolidated,
+            r.consolidated(header, unit_col, &cols),
+        ),
+    };
+    let units = unit_names(file.cfg, out);
+    out.source = Some(SourceFile {
+        path: file.path.to_path_buf(),
+        name: file.name.to_string(),
+        sha256: file.sha256.clone(),
+        kind,
+        sheet: sheet.to_string(),
+        units,
+        period: found_period,
+    });
+}
+
+/// The error of a file where no sheet has a header.
+pub(super) fn no_header(name: &str) -> Diagnostic {
+    Diagnostic::new(
+        Location::file(name),
+        format!(
+            "找不到表头 (no header row in the first {HEADER_ROWS} rows of any sheet): expected a row with 指标名称 and 1-本月累计 (a unit's submission), or indicator names over 1-本月累计/上年同期/同比增长 columns (a consolidated workbook)"
+        ),
+    )
+}
+
 /// The message of a sheet that could not be loaded.
-fn load_error(e: &str) -> String {
+pub(super) fn load_error(e: &str) -> String {
     if e == grid::TOO_MANY_CELLS {
         format!(
             "工作表过大 (the sheet has more than {} cells; a submission has a few dozen)",

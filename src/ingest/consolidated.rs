@@ -8,7 +8,7 @@ use super::layout::IndicatorCol;
 use super::sheet::SheetReader;
 use crate::model::Reading;
 use crate::period::Period;
-use crate::text::{normalize, suggest};
+use crate::text::{NumText, normalize, parse_number_text, suggest};
 use crate::units::conversion;
 use rust_decimal::Decimal;
 
@@ -99,9 +99,12 @@ impl SheetReader<'_> {
         let subtotal = ["小计", "合计", "总计", "其中"]
             .iter()
             .any(|k| key.contains(k));
-        let has_numbers = cols
-            .iter()
-            .any(|(c, ..)| matches!(self.grid.get(row, *c), Some(Value::Number { .. })));
+        // Numbers written as text count: a csv has nothing else.
+        let has_numbers = cols.iter().any(|(c, ..)| match self.grid.get(row, *c) {
+            Some(Value::Number { .. }) => true,
+            Some(Value::Text(t)) => matches!(parse_number_text(t), NumText::Number { .. }),
+            _ => false,
+        });
         if !subtotal
             && (has_numbers
                 || suggest(label, self.cfg.units.iter().map(|u| u.name.as_str())).is_some())

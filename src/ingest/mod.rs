@@ -1,16 +1,19 @@
 //! Reading a period's folder (SPEC §2): submission workbooks and consolidated workbooks in
-//! .xlsx, .xls and .ods, every variant real submissions come in, every error of the folder
-//! collected with its file, sheet and cell.
+//! .xlsx, .xls and .ods, or saved as .csv, every variant real submissions come in, every error
+//! of the folder collected with its file, sheet and cell.
 //!
-//! The steps, each in its module: list the folder's files (`folder`) → guard each file
-//! (`guard`: size, zip bomb, .xls tables, reader panics) → open it with calamine (`book`)
-//! → copy a sheet into a bounded `grid` → find its `layout` → read its readings
-//! (`submission` or `consolidated`, through `sheet`) → put the files together (`assemble`).
+//! The steps, each in its module: list the folder's files (`folder`, which also refuses the
+//! files meant as input that cannot be read) → guard each file (`guard`: size, zip bomb, .xls
+//! tables, reader panics) → open it with calamine (`book`) and copy a sheet into a bounded
+//! `grid`, or decode and parse a csv into one (`csv_file`) → find its `layout` → read its
+//! readings (`submission` or `consolidated`, through `sheet`) → put the files together
+//! (`assemble`).
 
 mod assemble;
 mod book;
 mod cfb;
 mod consolidated;
+mod csv_file;
 mod folder;
 mod grid;
 mod guard;
@@ -21,7 +24,7 @@ mod submission;
 mod unit_name;
 
 pub use assemble::is_missing_units;
-pub use folder::input_files;
+pub use folder::{Inputs, input_files};
 pub use grid::cell_ref;
 pub use guard::{MAX_FILE_BYTES, MAX_SHEETS, MAX_UNZIPPED_BYTES, install_panic_hook};
 
@@ -62,17 +65,19 @@ impl FileOutcome {
 
 /// Read and validate every input of `period` in `dir`.
 pub fn ingest(cfg: &Config, period: Period, dir: &Path, opts: &Options) -> Result<Ingested> {
-    let files = input_files(dir)?;
-    if files.is_empty() {
+    let Inputs { files, refused } = input_files(cfg, dir)?;
+    if files.is_empty() && refused.is_empty() {
         return Err(Error::Input {
             errors: Diagnostics(vec![Diagnostic::new(
                 Location::file(dir.display().to_string()),
-                format!("文件夹中没有报表 (no .xlsx/.xls/.ods file in the folder for {period})"),
+                format!(
+                    "文件夹中没有报表 (no .xlsx/.xls/.ods/.csv file in the folder for {period})"
+                ),
             )]),
         });
     }
     let pb = folder::progress_bar(files.len());
-    let outcomes: Vec<FileOutcome> = files
+    let mut outcomes: Vec<FileOutcome> = files
         .par_iter()
         .map(|p| {
             let o = guard::catch_panic(display_name(p), || read_file(cfg, period, p));
@@ -81,6 +86,11 @@ pub fn ingest(cfg: &Config, period: Period, dir: &Path, opts: &Options) -> Resul
         })
         .collect();
     pb.finish_and_clear();
+    outcomes.extend(
+        refused
+            .into_iter()
+            .map(|(name, message)| FileOutcome::failed(&name, message)),
+    );
     assemble::assemble(cfg, period, outcomes, opts)
 }
 
@@ -119,19 +129,32 @@ pub fn read_one(cfg: &Config, period: Period, path: &Path, bytes: Vec<u8>) -> On
     }
 }
 
-/// Guard, open and read one workbook's bytes.
+/// Guard, open and read one file's bytes: a csv by its extension (unless its content is a
+/// workbook's), anything else as a workbook, by its content.
 fn read_bytes(cfg: &Config, period: Period, path: &Path, bytes: Vec<u8>) -> FileOutcome {
     let name = display_name(path);
     if let Err(msg) = guard::check(&bytes) {
         return FileOutcome::failed(&name, msg);
     }
-    let sha256 = hex(&Sha256::digest(&bytes));
+    let file = book::FileCtx {
+        cfg,
+        period,
+        path,
+        name: &name,
+        sha256: hex(&Sha256::digest(&bytes)),
+    };
+    let is_csv = path
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("csv"));
+    if is_csv && !book::is_workbook(&bytes) {
+        return csv_file::read(file, &bytes);
+    }
     match book::Book::open(path, bytes) {
-        Ok(mut book) => book::read_workbook(cfg, period, path, &name, sha256, &mut book),
+        Ok(mut book) => book::read_workbook(file, &mut book),
         Err(e) => FileOutcome::failed(
             &name,
             format!(
-                "不是可读取的电子表格 (not a readable spreadsheet: {e}); expected .xlsx, .xls or .ods"
+                "不是可读取的电子表格 (not a readable spreadsheet: {e}); expected .xlsx, .xls, .ods or .csv"
             ),
         ),
     }

@@ -6,6 +6,7 @@ mod charts;
 mod common;
 mod hostile;
 mod ingest;
+mod office;
 mod roundtrip;
 mod run;
 mod windows;
