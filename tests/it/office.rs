@@ -89,7 +89,7 @@ fn as_csv_text(xlsx: &Path) -> String {
 }
 
 #[derive(Clone, Copy)]
-enum Saved {
+pub enum Saved {
     /// Excel's "CSV (逗号分隔)" on a code-page-936 PC.
     Gbk,
     /// Excel's "CSV UTF-8".
@@ -98,7 +98,7 @@ enum Saved {
 
 /// The sample month `period` under `root/data/`, with each of `csv` (a file name of the
 /// sample) replaced by a csv of the same name saved as `Saved`.
-fn month(root: &Path, period: &str, csv: &[(&str, Saved)]) {
+pub fn month(root: &Path, period: &str, csv: &[(&str, Saved)]) {
     let dir = root.join("data").join(period);
     std::fs::create_dir_all(&dir).unwrap();
     for e in std::fs::read_dir(sample(period)).unwrap() {

@@ -5,6 +5,7 @@
 use crate::common::{
     UNITS, canonical, full_month, rows_for, stderr_of, stdout_of, tongbao, tree, write_xlsx,
 };
+use crate::office::Saved;
 use calamine::{Reader, open_workbook_auto};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -170,10 +171,14 @@ fn paths_with_chinese_spaces_and_over_100_characters_work() {
     let root = w.d_folder(
         "统计/2015年/7月 报表/漯河市各县区规模以上工业主要指标月度报表 (县区报送原件, 请勿删除或改名)/第二次修订后的最终版本 (2015年8月3日 报送市人民政府办公室)",
     );
-    sample_data(&root, &["2015-06", "2015-07"]);
     let tmp = tempfile::tempdir().unwrap();
     let lin = tmp.path();
-    sample_data(lin, &["2015-06", "2015-07"]);
+    // 舞阳县's July saved as CSV by Excel on a Chinese PC (GBK).
+    for r in [&root, lin] {
+        sample_data(r, &["2015-06"]);
+        crate::office::month(r, "2015-07", &[("2015-07舞阳县.xlsx", Saved::Gbk)]);
+    }
+    assert!(root.join("data/2015-07/2015-07舞阳县.csv").exists());
     let (out, history) = (root.join("输出 报告"), root.join("历史 记录"));
     assert!(w.path(&out.join("2015-07")).chars().count() > 100);
     let cwd = tmp.path().join("elsewhere");
@@ -232,9 +237,13 @@ fn check_on_a_broken_folder_says_the_same_as_on_linux() {
     assert_eq!(stderr_of(&a), err);
     assert!(err.contains("2015-07舞阳县.xlsx!月报!D4"), "{err}");
     assert!(err.contains("郾城区"), "the missing unit is named: {err}");
+    assert!(
+        err.contains("2015-07召陵区.et: WPS 表格文件无法读取"),
+        "{err}"
+    );
 }
 
-/// July with 舞阳县's 增加值 as "abc" (cell D4) and 郾城区's file missing.
+/// July with 舞阳县's 增加值 as "abc" (cell D4), 郾城区's file missing and 召陵区's saved by WPS.
 fn broken_month(root: &Path) -> PathBuf {
     let dir = full_month(root, "2015-07", "2015年1-7月");
     let mut cells = canonical("舞阳县", "2015年1-7月", &rows_for(2.0));
@@ -243,6 +252,7 @@ fn broken_month(root: &Path) -> PathBuf {
     }
     write_xlsx(&dir.join("2015-07舞阳县.xlsx"), &[("月报", cells)]);
     std::fs::remove_file(dir.join("2015-07郾城区.xlsx")).unwrap();
+    std::fs::rename(dir.join("2015-07召陵区.xlsx"), dir.join("2015-07召陵区.et")).unwrap();
     assert_eq!(UNITS[2], "郾城区");
     dir
 }
