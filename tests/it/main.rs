@@ -8,3 +8,4 @@ mod hostile;
 mod ingest;
 mod roundtrip;
 mod run;
+mod serve;

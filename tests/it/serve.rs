@@ -1,0 +1,725 @@
+//! `tongbao serve` over a real socket: the real binary started on a free port of 127.0.0.1,
+//! driven with a blocking HTTP client (ureq).
+
+use crate::common::{C, UNITS, canonical, rows_for, tongbao, write_xlsx};
+use calamine::Reader;
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use ureq::unversioned::multipart::{Form, Part};
+
+/// A running `tongbao serve`, stopped when dropped.
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT/`
+    pub base: String,
+    /// Every line it printed at start.
+    pub banner: Vec<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Start in `root` with these arguments (after `serve --listen …`); wait for its line.
+    pub fn start(root: &Path, listen: &str, args: &[&str]) -> Server {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("tongbao"))
+            .current_dir(root)
+            .args(["serve", "--listen", listen])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        out.read_line(&mut first).unwrap();
+        let url = first
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no URL in {first:?}"));
+        let hostport = url["http://".len()..].split('/').next().unwrap();
+        let port = hostport.rsplit(':').next().unwrap();
+        let base = format!("http://127.0.0.1:{port}/");
+        let mut banner = vec![first.trim_end().to_string()];
+        // With tokens the links follow the first line; read them while they come.
+        if url.contains("token=") {
+            let is_link = |l: &String| l.starts_with("  ") && l.contains("token=");
+            while banner.iter().filter(|l| is_link(l)).count() < UNITS.len() {
+                let mut l = String::new();
+                if out.read_line(&mut l).unwrap_or(0) == 0 {
+                    break;
+                }
+                banner.push(l.trim_end().to_string());
+            }
+        }
+        // Keep draining its stdout (the runs' reports) so it never blocks on a full pipe.
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+        Server {
+            child,
+            base,
+            banner,
+        }
+    }
+}
+
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(120)))
+        .build()
+        .into()
+}
+
+/// (status, JSON body)
+pub fn get_json(a: &ureq::Agent, url: &str) -> (u16, Value) {
+    let mut r = a.get(url).call().unwrap();
+    (r.status().as_u16(), r.body_mut().read_json().unwrap())
+}
+
+pub fn post_json(a: &ureq::Agent, url: &str, body: &str) -> (u16, Value) {
+    let mut r = a
+        .post(url)
+        .header("Content-Type", "application/json")
+        .send(body)
+        .unwrap();
+    (r.status().as_u16(), r.body_mut().read_json().unwrap())
+}
+
+/// Upload files (name as the county named it, bytes) in one multipart request.
+pub fn upload(a: &ureq::Agent, url: &str, files: &[(&str, &[u8])]) -> (u16, Value) {
+    let mut form = Form::new();
+    for (i, (name, bytes)) in files.iter().enumerate() {
+        let field: &'static str = ["f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7"][i % 8];
+        form = form.part(field, Part::bytes(bytes).file_name(name));
+    }
+    let mut r = a.post(url).send(form).unwrap();
+    (r.status().as_u16(), r.body_mut().read_json().unwrap())
+}
+
+pub fn sample(period: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join(period);
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            (name, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn state_of(v: &Value, unit: &str) -> String {
+    v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"] == unit)
+        .unwrap_or_else(|| panic!("no {unit} in {v}"))["state"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Every cell of every sheet, as calamine reads it.
+pub fn workbook_cells(path: &Path) -> Vec<(String, Vec<Vec<String>>)> {
+    let mut wb = calamine::open_workbook_auto(path).unwrap();
+    let names = wb.sheet_names().to_vec();
+    names
+        .into_iter()
+        .map(|n| {
+            let r = wb.worksheet_range(&n).unwrap();
+            let rows = r
+                .rows()
+                .map(|row| row.iter().map(|c| c.to_string()).collect())
+                .collect();
+            (n, rows)
+        })
+        .collect()
+}
+
+/// `tongbao run` on the same folder into fresh output and history folders.
+fn cli_run(root: &Path, input: &Path, period: &str) -> PathBuf {
+    let out = root.join("cli-reports");
+    tongbao(root)
+        .args(["run", "--period", period, "--input"])
+        .arg(input)
+        .arg("--out")
+        .arg(&out)
+        .arg("--history")
+        .arg(root.join("cli-history"))
+        .assert()
+        .success();
+    out.join(period)
+}
+
+#[test]
+fn a_month_uploaded_file_by_file_and_run_equals_the_cli() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(t.path().join("data")).unwrap();
+    let s = Server::start(t.path(), "127.0.0.1:0", &[]);
+    let a = agent();
+    let api = format!("{}api/periods/2015-07", s.base);
+    let (code, v) = get_json(&a, &api);
+    assert_eq!(code, 200);
+    assert_eq!(v["label"], "2015年1-7月");
+    assert!(UNITS.iter().all(|u| state_of(&v, u) == "未报"), "{v}");
+    assert_eq!(v["ready"], false);
+    let files = sample("2015-07");
+    assert_eq!(files.len(), 8);
+    for (i, (name, bytes)) in files.iter().enumerate() {
+        let (code, r) = upload(&a, &format!("{api}/files"), &[(name, bytes)]);
+        assert_eq!(code, 200, "{name}: {r}");
+        let unit = r["accepted"][0]["units"][0].as_str().unwrap().to_string();
+        assert_eq!(r["accepted"][0]["file"], name.as_str());
+        assert_eq!(r["accepted"][0]["stored"], format!("{unit}.xlsx"));
+        assert!(name.contains(&unit));
+        let (_, v) = get_json(&a, &api);
+        assert_eq!(state_of(&v, &unit), "已报", "{v}");
+        let reported = v["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|u| u["state"] == "已报")
+            .count();
+        assert_eq!(reported, i + 1, "{v}");
+    }
+    let (_, v) = get_json(&a, &api);
+    assert_eq!(v["ready"], true, "{v}");
+    let (code, r) = post_json(&a, &format!("{api}/run"), "");
+    assert_eq!(code, 200, "{r}");
+    assert_eq!(r["ok"], true);
+    assert!(
+        r["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "2015-07/rankings.csv"),
+        "{r}"
+    );
+
+    // The CLI on the same folder: rankings.csv byte for byte, the workbook cell for cell.
+    let folder = t.path().join("data/2015-07");
+    assert_eq!(files_in(&folder).len(), 8);
+    let cli = cli_run(t.path(), &folder, "2015-07");
+    let served = t.path().join("reports/2015-07");
+    let csv = std::fs::read(served.join("rankings.csv")).unwrap();
+    assert_eq!(csv, std::fs::read(cli.join("rankings.csv")).unwrap());
+    let xlsx = "漯河市工业经济运行月度通报(2015年1-7月).xlsx";
+    let cells = workbook_cells(&served.join(xlsx));
+    assert_eq!(
+        cells.len(),
+        7,
+        "{:?}",
+        cells.iter().map(|c| &c.0).collect::<Vec<_>>()
+    );
+    assert_eq!(cells, workbook_cells(&cli.join(xlsx)));
+    assert_eq!(
+        files_in(&served.join("charts")),
+        files_in(&cli.join("charts"))
+    );
+
+    // The outputs are served, byte for byte.
+    let mut r = a
+        .get(&format!("{}reports/2015-07/rankings.csv", s.base))
+        .call()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.body_mut().read_to_vec().unwrap(), csv);
+    let (_, v) = get_json(&a, &api);
+    assert!(
+        v["outputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == &format!("2015-07/{xlsx}")),
+        "{v}"
+    );
+    for bad in [
+        "reports/2015-07/../../data/2015-07/临颍县.xlsx",
+        "reports/%2e%2e/data/2015-07/临颍县.xlsx",
+        "reports/2015-07/nothing.csv",
+    ] {
+        let r = a.get(&format!("{}{bad}", s.base)).call().unwrap();
+        assert_eq!(r.status().as_u16(), 404, "{bad}");
+    }
+
+    // The year's assessment from what was recorded.
+    let (code, r) = post_json(&a, &format!("{}api/assess/2015", s.base), "");
+    assert_eq!(code, 200, "{r}");
+    assert!(
+        r["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "2015/assessment.csv"),
+        "{r}"
+    );
+    assert!(t.path().join("reports/2015/assessment.csv").is_file());
+}
+
+#[test]
+fn a_refused_file_gets_422_with_its_cell_and_is_not_kept() {
+    let t = tempfile::tempdir().unwrap();
+    let folder = t.path().join("data/2015-07");
+    std::fs::create_dir_all(&folder).unwrap();
+    let s = Server::start(t.path(), "127.0.0.1:0", &[]);
+    let a = agent();
+    let api = format!("{}api/periods/2015-07", s.base);
+    let mut cells = canonical("舞阳县", "2015年1-7月", &rows_for(1.0));
+    cells.push((5, 4, C::S("一百")));
+    let bad = t.path().join("bad.xlsx");
+    write_xlsx(&bad, &[("月报", cells)]);
+    let bad = std::fs::read(&bad).unwrap();
+    let (code, r) = upload(&a, &format!("{api}/files"), &[("舞阳县.xlsx", &bad)]);
+    assert_eq!(code, 422, "{r}");
+    let e = &r["refused"][0]["errors"][0];
+    assert_eq!(e["file"], "舞阳县.xlsx");
+    assert_eq!(e["sheet"], "月报");
+    assert_eq!(e["cell"], "E6");
+    assert!(
+        e["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("舞阳县.xlsx!月报!E6: 不是数字"),
+        "{e}"
+    );
+    assert!(e["message"].as_str().unwrap().contains("\"一百\""), "{e}");
+    assert!(files_in(&folder).is_empty(), "{:?}", files_in(&folder));
+    // The page's state says why.
+    let (_, v) = get_json(&a, &api);
+    assert_eq!(state_of(&v, "舞阳县"), "有误");
+    let unit = v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"] == "舞阳县")
+        .unwrap();
+    assert_eq!(unit["refused"]["errors"][0]["cell"], "E6");
+    assert_eq!(unit["files"].as_array().unwrap().len(), 0);
+
+    // A good file for the unit is kept and clears the refusal; a later bad one leaves it.
+    let good = t.path().join("good.xlsx");
+    write_xlsx(
+        &good,
+        &[("月报", canonical("舞阳县", "2015年1-7月", &rows_for(1.0)))],
+    );
+    let good = std::fs::read(&good).unwrap();
+    let (code, r) = upload(
+        &a,
+        &format!("{api}/files"),
+        &[("2015年7月舞阳县报表.xlsx", &good)],
+    );
+    assert_eq!(code, 200, "{r}");
+    assert_eq!(files_in(&folder), vec!["舞阳县.xlsx"]);
+    assert_eq!(std::fs::read(folder.join("舞阳县.xlsx")).unwrap(), good);
+    let (_, v) = get_json(&a, &api);
+    assert_eq!(state_of(&v, "舞阳县"), "已报", "{v}");
+    let (code, _) = upload(&a, &format!("{api}/files"), &[("舞阳县.xlsx", &bad)]);
+    assert_eq!(code, 422);
+    assert_eq!(std::fs::read(folder.join("舞阳县.xlsx")).unwrap(), good);
+    let (_, v) = get_json(&a, &api);
+    let unit = v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"] == "舞阳县")
+        .unwrap();
+    assert_eq!(unit["state"], "已报", "{v}");
+    assert_eq!(unit["refused"]["errors"][0]["cell"], "E6", "{v}");
+
+    // A file a clerk copied in by hand counts: a broken one makes its unit 有误, as `check`.
+    std::fs::write(folder.join("临颍县.xlsx"), b"not a spreadsheet").unwrap();
+    let (_, v) = get_json(&a, &api);
+    assert_eq!(state_of(&v, "临颍县"), "有误", "{v}");
+    // A run refuses the folder with the same errors, and writes nothing.
+    let (code, r) = post_json(&a, &format!("{api}/run"), r#"{"allow_missing": true}"#);
+    assert_eq!(code, 422, "{r}");
+    assert!(
+        r["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["file"] == "临颍县.xlsx"),
+        "{r}"
+    );
+    assert!(!t.path().join("reports").exists());
+    // Without it, and with the missing units allowed, the run goes through.
+    std::fs::remove_file(folder.join("临颍县.xlsx")).unwrap();
+    let (code, r) = post_json(&a, &format!("{api}/run"), r#"{"allow_missing": false}"#);
+    assert_eq!(code, 422, "{r}");
+    assert!(
+        r["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("缺少 7 个单位的报表"),
+        "{r}"
+    );
+    let (code, r) = post_json(&a, &format!("{api}/run"), r#"{"allow_missing": true}"#);
+    assert_eq!(code, 200, "{r}");
+    let (code, r) = post_json(&a, &format!("{api}/run"), r#"{"allow_missing": 1}"#);
+    assert_eq!(code, 422, "{r}");
+}
+
+#[test]
+fn upload_names_never_become_paths() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("root");
+    std::fs::create_dir_all(root.join("data")).unwrap();
+    let s = Server::start(&root, "127.0.0.1:0", &[]);
+    let a = agent();
+    let api = format!("{}api/periods/2015-07/files", s.base);
+    let good = t.path().join("good.xlsx");
+    write_xlsx(
+        &good,
+        &[("月报", canonical("舞阳县", "2015年1-7月", &rows_for(1.0)))],
+    );
+    let good = std::fs::read(&good).unwrap();
+    for name in [
+        "../舞阳县.xlsx",
+        "../../舞阳县.xlsx",
+        "..\\..\\舞阳县.xlsx",
+        "/tmp/舞阳县.xlsx",
+        "data/2015-07/舞阳县.xlsx",
+        ".舞阳县.xlsx",
+        "舞阳县.xlsx;.sh",
+        "舞阳县\t.xlsx",
+    ] {
+        let (code, r) = upload(&a, &api, &[(name, &good)]);
+        assert_eq!(code, 422, "{name}: {r}");
+        let m = r["refused"][0]["errors"][0]["message"].as_str().unwrap();
+        assert!(m.starts_with("文件名不可接受"), "{name}: {m}");
+    }
+    assert_eq!(crate::common::tree(t.path()), vec!["good.xlsx"]);
+    // A plain name is stored under the unit's name, whatever the county called it.
+    let (code, r) = upload(&a, &api, &[("舞阳县 7月 (改).xlsx", &good)]);
+    assert_eq!(code, 200, "{r}");
+    assert_eq!(crate::common::tree(&root), vec!["data/2015-07/舞阳县.xlsx"]);
+}
+
+#[test]
+fn a_body_over_the_limit_is_refused_before_it_is_read() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(t.path().join("data")).unwrap();
+    let s = Server::start(t.path(), "127.0.0.1:0", &[]);
+    let addr = s.base.trim_start_matches("http://").trim_end_matches('/');
+    let mut c = std::net::TcpStream::connect(addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    // 200 MB announced, not one byte of it sent: the answer comes anyway.
+    write!(
+        c,
+        "POST /api/periods/2015-07/files HTTP/1.1\r\nHost: {addr}\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: 200000000\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&answer).contains("\r\n\r\n") {
+        let n = c.read(&mut buf).unwrap();
+        assert!(n > 0, "closed without an answer");
+        answer.extend_from_slice(&buf[..n]);
+    }
+    let head = String::from_utf8_lossy(&answer);
+    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
+    assert!(crate::common::tree(t.path()).is_empty());
+}
+
+#[test]
+fn twenty_concurrent_uploads_and_runs_never_mix_files() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(t.path().join("data")).unwrap();
+    let s = Server::start(t.path(), "127.0.0.1:0", &[]);
+    let api = format!("{}api/periods/2015-07", s.base);
+    let files = sample("2015-07");
+    // 20 uploads at once: every unit's file two or three times, beside three runs.
+    let uploads: Vec<_> = (0..20)
+        .map(|i| {
+            let (name, bytes) = files[i % files.len()].clone();
+            let url = format!("{api}/files");
+            std::thread::spawn(move || upload(&agent(), &url, &[(&name, &bytes)]).0)
+        })
+        .collect();
+    let runs: Vec<_> = (0..3)
+        .map(|_| {
+            let url = format!("{api}/run");
+            std::thread::spawn(move || post_json(&agent(), &url, r#"{"allow_missing": true}"#).0)
+        })
+        .collect();
+    for u in uploads {
+        assert_eq!(u.join().unwrap(), 200);
+    }
+    for r in runs {
+        // Done, or told that a run is going (409); never a bulletin from a half-written file.
+        let code = r.join().unwrap();
+        assert!(code == 200 || code == 409, "{code}");
+    }
+    let folder = t.path().join("data/2015-07");
+    let mut expected: Vec<String> = UNITS.iter().map(|u| format!("{u}.xlsx")).collect();
+    expected.sort();
+    assert_eq!(files_in(&folder), expected);
+    let (code, r) = post_json(&agent(), &format!("{api}/run"), "");
+    assert_eq!(code, 200, "{r}");
+    let cli = cli_run(t.path(), &folder, "2015-07");
+    assert_eq!(
+        std::fs::read(t.path().join("reports/2015-07/rankings.csv")).unwrap(),
+        std::fs::read(cli.join("rankings.csv")).unwrap()
+    );
+}
+
+#[test]
+fn a_second_run_while_one_is_going_gets_409_and_an_upload_waits_for_it() {
+    let t = tempfile::tempdir().unwrap();
+    let folder = t.path().join("data/2015-07");
+    std::fs::create_dir_all(&folder).unwrap();
+    let files = sample("2015-07");
+    for (name, bytes) in &files {
+        std::fs::write(folder.join(name), bytes).unwrap();
+    }
+    let s = Server::start(t.path(), "127.0.0.1:0", &[]);
+    let api = format!("{}api/periods/2015-07", s.base);
+    // Holding the history's lock (as another `tongbao run` would) keeps the first run going.
+    let held = tongbao::history::Lock::acquire(&t.path().join("data/history")).unwrap();
+    let url = format!("{api}/run");
+    let first = std::thread::spawn(move || post_json(&agent(), &url, ""));
+    let a = agent();
+    let mut running = false;
+    for _ in 0..200 {
+        if get_json(&a, &api).1["running"] == true {
+            running = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(running, "the first run never started");
+    let (code, v) = post_json(&a, &format!("{api}/run"), "");
+    assert_eq!(code, 409, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("正在生成通报"), "{v}");
+    // An upload during the run is read at once but kept only after the run.
+    let url = format!("{api}/files");
+    let (name, bytes) = files
+        .iter()
+        .find(|(n, _)| n.contains("舞阳县"))
+        .unwrap()
+        .clone();
+    let upload = std::thread::spawn(move || upload(&agent(), &url, &[(&name, &bytes)]).0);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!upload.is_finished());
+    assert_eq!(files_in(&folder).len(), 8);
+    drop(held);
+    let (code, v) = first.join().unwrap();
+    assert_eq!(code, 200, "{v}");
+    assert_eq!(upload.join().unwrap(), 200);
+    // The upload replaced that unit's file under its unit's name.
+    let now = files_in(&folder);
+    assert_eq!(now.len(), 8, "{now:?}");
+    assert!(now.contains(&"舞阳县.xlsx".to_string()), "{now:?}");
+    assert!(!now.contains(&"2015-07舞阳县.xlsx".to_string()), "{now:?}");
+    assert_eq!(get_json(&a, &api).1["running"], false);
+}
+
+/// The bureau's token and the units' links printed at start: (bureau token, unit → token).
+fn tokens(s: &Server) -> (String, Vec<(String, String)>) {
+    let tok = |l: &str| {
+        l.split("token=")
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let bureau = tok(&s.banner[0]);
+    let units = s
+        .banner
+        .iter()
+        .filter(|l| l.starts_with("  ") && l.contains("token="))
+        .map(|l| (l.trim().split(':').next().unwrap().to_string(), tok(l)))
+        .collect();
+    (bureau, units)
+}
+
+#[test]
+fn off_loopback_every_request_needs_a_token_and_a_unit_uploads_only_its_own() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(t.path().join("data")).unwrap();
+    // Listening on every address; the test only ever connects to 127.0.0.1.
+    let s = Server::start(t.path(), "0.0.0.0:0", &[]);
+    let (bureau, units) = tokens(&s);
+    assert_eq!(bureau.len(), 32, "{:?}", s.banner);
+    assert_eq!(
+        units.iter().map(|(u, _)| u.as_str()).collect::<Vec<_>>(),
+        UNITS.to_vec(),
+        "{:?}",
+        s.banner
+    );
+    let a = agent();
+    let api = format!("{}api/periods/2015-07", s.base);
+    for url in [
+        api.clone(),
+        format!("{api}?token=wrong{bureau}"),
+        s.base.clone(),
+    ] {
+        let (code, v) = get_json(&a, &url);
+        assert_eq!(code, 401, "{url}: {v}");
+        assert!(
+            v["error"].as_str().unwrap().starts_with("需要有效的令牌"),
+            "{v}"
+        );
+    }
+    let (code, _) = post_json(&a, &format!("{api}/run"), "");
+    assert_eq!(code, 401);
+    let r = a
+        .get(&api)
+        .header("Authorization", &format!("Bearer {bureau}"))
+        .call()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let (code, v) = get_json(&a, &format!("{api}?token={bureau}"));
+    assert_eq!(code, 200);
+    assert_eq!(v["units"].as_array().unwrap().len(), 8);
+
+    // 舞阳县's link: its own row, its own file, nothing else.
+    let wuyang = &units[1].1;
+    let (code, v) = get_json(&a, &format!("{api}?token={wuyang}"));
+    assert_eq!(code, 200);
+    assert_eq!(v["units"].as_array().unwrap().len(), 1);
+    assert_eq!(v["units"][0]["unit"], "舞阳县");
+    let files = sample("2015-07");
+    let own = files.iter().find(|(n, _)| n.contains("舞阳县")).unwrap();
+    let other = files.iter().find(|(n, _)| n.contains("临颍县")).unwrap();
+    let (code, r) = upload(
+        &a,
+        &format!("{api}/files?token={wuyang}"),
+        &[(&other.0, &other.1)],
+    );
+    assert_eq!(code, 403, "{r}");
+    assert!(
+        r["forbidden"][0]["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("舞阳县"),
+        "{r}"
+    );
+    assert!(!t.path().join("data/2015-07/临颍县.xlsx").exists());
+    let (code, r) = upload(
+        &a,
+        &format!("{api}/files?token={wuyang}"),
+        &[(&own.0, &own.1)],
+    );
+    assert_eq!(code, 200, "{r}");
+    assert!(t.path().join("data/2015-07/舞阳县.xlsx").is_file());
+    for url in [
+        format!("{api}/run?token={wuyang}"),
+        format!("{}api/assess/2015?token={wuyang}", s.base),
+    ] {
+        let (code, v) = post_json(&a, &url, "");
+        assert_eq!(code, 403, "{url}: {v}");
+    }
+    let r = a
+        .get(&format!(
+            "{}reports/2015-07/rankings.csv?token={wuyang}",
+            s.base
+        ))
+        .call()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    // The bureau's token runs.
+    let (code, r) = post_json(
+        &a,
+        &format!("{api}/run?token={bureau}"),
+        r#"{"allow_missing": true}"#,
+    );
+    assert_eq!(code, 200, "{r}");
+}
+
+#[test]
+fn a_configured_token_holds_on_loopback_too_and_templates_are_served() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(t.path().join("data")).unwrap();
+    let cfg = format!(
+        "{}\n[serve]\ntoken = \"bureau-token-0123456789\"\n",
+        tongbao::config::DEFAULT_TOML
+    );
+    std::fs::write(t.path().join("city.toml"), cfg).unwrap();
+    let s = Server::start(t.path(), "127.0.0.1:0", &["--config", "city.toml"]);
+    assert!(
+        s.banner[0].contains("?token=bureau-token-0123456789"),
+        "{:?}",
+        s.banner
+    );
+    let a = agent();
+    let (code, _) = get_json(&a, &format!("{}api/periods/2015-08", s.base));
+    assert_eq!(code, 401);
+    let url = format!(
+        "{}templates/2015-08/舞阳县_2015年1-8月.xlsx?token=bureau-token-0123456789",
+        s.base
+    );
+    let mut r = a.get(&url).call().unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let bytes = r.body_mut().read_to_vec().unwrap();
+    let p = t.path().join("form.xlsx");
+    std::fs::write(&p, &bytes).unwrap();
+    let cells = workbook_cells(&p);
+    assert!(
+        cells[0].1[1].iter().any(|c| c.contains("舞阳县")),
+        "{:?}",
+        cells[0].1[1]
+    );
+    // The same form as `tongbao template` writes.
+    tongbao(t.path())
+        .args([
+            "template",
+            "--period",
+            "2015-08",
+            "--out",
+            "forms",
+            "--config",
+            "city.toml",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        cells,
+        workbook_cells(&t.path().join("forms/舞阳县_2015年1-8月.xlsx"))
+    );
+    // A short token in the configuration is refused with its key.
+    std::fs::write(
+        t.path().join("bad.toml"),
+        format!(
+            "{}\n[serve]\ntoken = \"short\"\n",
+            tongbao::config::DEFAULT_TOML
+        ),
+    )
+    .unwrap();
+    let out = tongbao(t.path())
+        .args(["serve", "--config", "bad.toml", "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        crate::common::stderr_of(&out).contains("serve.token"),
+        "{}",
+        crate::common::stderr_of(&out)
+    );
+}
