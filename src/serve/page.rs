@@ -243,7 +243,7 @@ fn run_form(h: &mut String, period: Period, s: &PeriodStatus, token: Option<&str
         r#"<section id="run"><h2>生成通报</h2>
 <form method="post" action="{action}" class="run">
 <label><input type="checkbox" name="allow_missing" value="true" onchange="this.form.elements.run.disabled = !(this.checked || {ready})"> 允许缺报(未报的单位标为"未报")</label>
-<button type="submit" name="run" id="run"{disabled}>生成通报</button>
+<button type="submit" name="run" id="run-button"{disabled}>生成通报</button>
 <noscript><button type="submit" name="allow_missing" value="true">允许缺报并生成通报</button></noscript>
 </form>
 "#,

@@ -2,6 +2,7 @@
 //! sample data, and a few committed files (hostile inputs found by fuzzing, reference charts).
 
 mod atomic;
+mod browser;
 mod charts;
 mod common;
 mod hostile;
