@@ -448,10 +448,16 @@ fn a_body_over_the_limit_is_refused_before_it_is_read() {
 #[test]
 fn twenty_concurrent_uploads_and_runs_never_mix_files() {
     let t = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(t.path().join("data")).unwrap();
+    let folder = t.path().join("data/2015-07");
+    std::fs::create_dir_all(&folder).unwrap();
+    let files = sample("2015-07");
+    // The month copied in by hand first: each upload below replaces a file (writes the new
+    // one, removes the old one), which a run must never see half done (two files for a unit).
+    for (name, bytes) in &files {
+        std::fs::write(folder.join(name), bytes).unwrap();
+    }
     let s = Server::start(t.path(), "127.0.0.1:0", &[]);
     let api = format!("{}api/periods/2015-07", s.base);
-    let files = sample("2015-07");
     // 20 uploads at once: every unit's file two or three times, beside three runs.
     let uploads: Vec<_> = (0..20)
         .map(|i| {
@@ -463,7 +469,7 @@ fn twenty_concurrent_uploads_and_runs_never_mix_files() {
     let runs: Vec<_> = (0..3)
         .map(|_| {
             let url = format!("{api}/run");
-            std::thread::spawn(move || post_json(&agent(), &url, r#"{"allow_missing": true}"#).0)
+            std::thread::spawn(move || post_json(&agent(), &url, ""))
         })
         .collect();
     for u in uploads {
@@ -471,10 +477,9 @@ fn twenty_concurrent_uploads_and_runs_never_mix_files() {
     }
     for r in runs {
         // Done, or told that a run is going (409); never a bulletin from a half-written file.
-        let code = r.join().unwrap();
-        assert!(code == 200 || code == 409, "{code}");
+        let (code, v) = r.join().unwrap();
+        assert!(code == 200 || code == 409, "{code} {v}");
     }
-    let folder = t.path().join("data/2015-07");
     let mut expected: Vec<String> = UNITS.iter().map(|u| format!("{u}.xlsx")).collect();
     expected.sort();
     assert_eq!(files_in(&folder), expected);
@@ -644,6 +649,21 @@ fn off_loopback_every_request_needs_a_token_and_a_unit_uploads_only_its_own() {
         .call()
         .unwrap();
     assert_eq!(r.status().as_u16(), 403);
+    // Its page: its own row, the upload form and its own blank form; no run, no outputs.
+    let mut r = a
+        .get(&format!("{}?period=2015-07&token={wuyang}", s.base))
+        .call()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let html = r.body_mut().read_to_string().unwrap();
+    assert_eq!(html.matches("<tr class=").count(), 1, "{html}");
+    assert!(html.contains(r#"data-unit="舞阳县""#), "{html}");
+    assert!(
+        html.contains(&format!("/ui/periods/2015-07/files?token={wuyang}")),
+        "{html}"
+    );
+    assert!(!html.contains("生成通报"), "{html}");
+    assert!(html.contains("舞阳县_2015年1-7月.xlsx") && !html.contains("临颍县_2015年1-7月.xlsx"));
     // The bureau's token runs.
     let (code, r) = post_json(
         &a,
@@ -722,4 +742,62 @@ fn a_configured_token_holds_on_loopback_too_and_templates_are_served() {
         "{}",
         crate::common::stderr_of(&out)
     );
+}
+
+#[test]
+fn a_warning_makes_its_unit_warned_and_the_page_shows_it() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(t.path().join("data")).unwrap();
+    let s = Server::start(t.path(), "127.0.0.1:0", &[]);
+    let a = agent();
+    let api = format!("{}api/periods/2015-07", s.base);
+    let mut rows = rows_for(1.0);
+    rows[3] = ("工业税收", Some(12.0), Some(300.0), Some(100.0), None);
+    let p = t.path().join("f.xlsx");
+    write_xlsx(&p, &[("月报", canonical("舞阳县", "2015年1-7月", &rows))]);
+    let (code, r) = upload(
+        &a,
+        &format!("{api}/files"),
+        &[("舞阳县.xlsx", &std::fs::read(&p).unwrap())],
+    );
+    assert_eq!(code, 200, "{r}");
+    let (_, v) = get_json(&a, &api);
+    let unit = v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"] == "舞阳县")
+        .unwrap();
+    assert_eq!(unit["state"], "有警告", "{v}");
+    let w = unit["warnings"][0]["text"].as_str().unwrap();
+    assert!(
+        w.contains("工业税收") && w.contains("增速 200.0% 超过 ±100%"),
+        "{w}"
+    );
+    assert_eq!(state_of(&v, "临颍县"), "未报");
+    assert_eq!(v["ready"], false);
+    // The page: the state, the warning as `check` prints it, 生成通报 disabled (units missing).
+    let mut r = a.get(&format!("{}?period=2015-07", s.base)).call().unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let html = r.body_mut().read_to_string().unwrap();
+    assert!(
+        html.contains(r#"<span class="badge warning">有警告</span>"#),
+        "{html}"
+    );
+    assert!(html.contains(&html_escape(w)), "{html}");
+    assert!(html.contains(r#"id="run-button" disabled"#), "{html}");
+    assert_eq!(
+        html.matches(r#"<span class="badge missing">未报</span>"#)
+            .count(),
+        7
+    );
+}
+
+/// Text as the page writes it.
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
