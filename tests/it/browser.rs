@@ -5,7 +5,7 @@
 //! three states as PNG (the README's screenshots come from there).
 
 use crate::common::{C, canonical, rows_for, write_xlsx};
-use crate::serve::{Server, agent, sample};
+use crate::server::{Server, agent, sample};
 use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
 use headless_chrome::{Browser, LaunchOptions, Tab};
 use std::ffi::OsStr;

@@ -10,3 +10,5 @@ mod ingest;
 mod roundtrip;
 mod run;
 mod serve;
+mod serve_auth;
+mod server;
