@@ -38,6 +38,8 @@ pub mod template;
 // The commands.
 #[cfg(feature = "pipeline")]
 pub mod app;
+#[cfg(feature = "pipeline")]
+pub mod serve;
 
 pub use config::Config;
 pub use error::{Error, Result};

@@ -85,6 +85,22 @@ enum Command {
         #[arg(long, default_value = "data/history")]
         history: PathBuf,
     },
+    /// The web page: units upload, errors come back at once, the bureau runs the month
+    Serve {
+        /// Address to listen on; beyond 127.0.0.1 every request needs a token
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Root of the period folders (uploads go to DATA/YYYY-MM)
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// History folder (default DATA/history)
+        #[arg(long)]
+        history: Option<PathBuf>,
+    },
     /// Print the embedded default configuration
     Config,
 }
@@ -173,6 +189,23 @@ fn dispatch(cli: Cli) -> Result<(), Error> {
             for f in app::assess(&cfg, &history, year, through, &out)? {
                 tongbao::say!("{}", f.display());
             }
+        }
+        Command::Serve {
+            listen,
+            data,
+            out,
+            config,
+            history,
+        } => {
+            let config = Config::load(config.as_deref())?;
+            let history = history.unwrap_or_else(|| data.join("history"));
+            tongbao::serve::serve(tongbao::serve::Options {
+                listen,
+                data,
+                out,
+                history,
+                config,
+            })?
         }
         Command::Config => tongbao::say!("{}", tongbao::config::DEFAULT_TOML.trim_end()),
     }

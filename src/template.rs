@@ -128,7 +128,7 @@ fn formats() -> Formats {
 }
 
 /// The workbook of one unit, as bytes.
-fn build(cfg: &Config, unit: &str, period: Period) -> Xr<Vec<u8>> {
+pub fn build(cfg: &Config, unit: &str, period: Period) -> Xr<Vec<u8>> {
     let f = formats();
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();

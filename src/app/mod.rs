@@ -5,7 +5,7 @@ mod run;
 mod table;
 mod timings;
 
-use run::prepare;
+pub(crate) use run::prepare;
 pub use run::{Prepared, run, run_period};
 pub use table::render_table;
 pub use timings::Timings;

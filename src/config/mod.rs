@@ -127,6 +127,17 @@ pub struct TargetConfig {
     pub value: Option<f64>,
 }
 
+/// `[serve]`: the web page's settings (`tongbao serve`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServeConfig {
+    /// The bureau's token; the units' upload tokens are derived from it, so that the links
+    /// sent to the counties stay valid across restarts. Without it a token is generated at
+    /// each start when one is needed.
+    #[serde(default)]
+    pub token: Option<String>,
+}
+
 /// A validated configuration with lookup maps built once.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -138,6 +149,7 @@ pub struct Config {
     pub indicators: Vec<IndicatorConfig>,
     pub assessment: AssessmentConfig,
     pub targets: Vec<TargetConfig>,
+    pub serve: ServeConfig,
     /// Group names in order of first appearance.
     pub groups: Vec<String>,
     /// normalised name or alias -> unit index

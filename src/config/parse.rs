@@ -2,7 +2,9 @@
 //! check per section (units and groups, indicators, assessment weights, targets), each error
 //! naming its key (`unit[3].name`, `assessment.weights.利润总额`) so the user finds the line.
 
-use super::{AssessmentConfig, Config, IndicatorConfig, TargetConfig, TieRule, UnitConfig};
+use super::{
+    AssessmentConfig, Config, IndicatorConfig, ServeConfig, TargetConfig, TieRule, UnitConfig,
+};
 use crate::error::{Error, Result};
 use crate::text::normalize;
 use serde::Deserialize;
@@ -30,6 +32,8 @@ struct RawConfig {
     assessment: AssessmentConfig,
     #[serde(default)]
     target: Vec<TargetConfig>,
+    #[serde(default)]
+    serve: ServeConfig,
 }
 
 /// Errors of the configuration `source_name`.
@@ -74,6 +78,7 @@ impl Config {
         let indicator_index = indicators(&raw.indicator, &err)?;
         assessment(&raw, &indicator_index, &err)?;
         targets(&raw.target, &unit_index, &indicator_index, &err)?;
+        serve(&raw.serve, &err)?;
         Ok(Config {
             city: raw.city,
             title: raw.title,
@@ -83,12 +88,29 @@ impl Config {
             indicators: raw.indicator,
             assessment: raw.assessment,
             targets: raw.target,
+            serve: raw.serve,
             groups,
             unit_index,
             indicator_index,
             source_name: source_name.to_string(),
         })
     }
+}
+
+/// `serve.token`: long enough not to be guessed, and only characters a URL carries as they are.
+fn serve(raw: &ServeConfig, err: &Errors<'_>) -> Result<()> {
+    if let Some(t) = &raw.token
+        && (t.len() < 16
+            || !t
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.~".contains(c)))
+    {
+        return Err(err.at(
+            "serve.token",
+            "令牌至少16个字符,只用字母、数字和 -_.~ (the token needs at least 16 characters: letters, digits, -_.~)".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// The units' names and aliases (each once, none the city's), and the ranking groups: the

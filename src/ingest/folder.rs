@@ -55,6 +55,15 @@ pub fn input_files(cfg: &Config, dir: &Path) -> Result<Inputs> {
     Ok(out)
 }
 
+/// Why a file named `path` cannot be read although it is meant as input (a WPS `.et`, a
+/// `.pdf` named after a unit), for `tongbao serve` to refuse such an upload as a folder would.
+pub fn unreadable(cfg: &Config, path: &Path) -> Option<String> {
+    match classify(cfg, path) {
+        Kind::Refuse(message) => Some(message),
+        Kind::Read | Kind::Ignore => None,
+    }
+}
+
 enum Kind {
     /// A reader opens it.
     Read,

@@ -24,7 +24,7 @@ mod submission;
 mod unit_name;
 
 pub use assemble::is_missing_units;
-pub use folder::{Inputs, input_files};
+pub use folder::{Inputs, input_files, unreadable};
 pub use grid::cell_ref;
 pub use guard::{MAX_FILE_BYTES, MAX_SHEETS, MAX_UNZIPPED_BYTES, install_panic_hook};
 
@@ -120,7 +120,19 @@ pub struct OneFile {
 /// Read one workbook from its bytes, as if it were the file `path`. No panic is caught here:
 /// this is the surface the fuzzer drives.
 pub fn read_one(cfg: &Config, period: Period, path: &Path, bytes: Vec<u8>) -> OneFile {
-    let o = read_bytes(cfg, period, path, bytes);
+    one_file(read_bytes(cfg, period, path, bytes))
+}
+
+/// [`read_one`] with a reader's panic caught as the file's error, as when a folder is read:
+/// `tongbao serve` validates an upload with it.
+pub fn read_one_guarded(cfg: &Config, period: Period, path: &Path, bytes: Vec<u8>) -> OneFile {
+    let name = display_name(path);
+    one_file(guard::catch_panic(name, || {
+        read_bytes(cfg, period, path, bytes)
+    }))
+}
+
+fn one_file(o: FileOutcome) -> OneFile {
     OneFile {
         units: o.units.into_iter().map(|(u, r, _)| (u, r)).collect(),
         city: o.city.map(|(r, _)| r),

@@ -2,6 +2,7 @@
 //! sample data, and a few committed files (hostile inputs found by fuzzing, reference charts).
 
 mod atomic;
+mod browser;
 mod charts;
 mod common;
 mod hostile;
@@ -9,4 +10,7 @@ mod ingest;
 mod office;
 mod roundtrip;
 mod run;
+mod serve;
+mod serve_auth;
+mod server;
 mod windows;
