@@ -67,3 +67,11 @@ windows:
 # installs wine, the linker, Xvfb, the zh_CN locale and the target (Debian, as root)
 windows-test *flags:
     bash tests/windows.sh {{flags}}
+
+# the web page on the sample data (http://127.0.0.1:8080/)
+serve *flags:
+    cargo run --release -- serve {{flags}}
+
+# the README's screenshots of the page (docs/serve-*.png), from the browser test (needs chromium)
+screenshots:
+    TONGBAO_SCREENSHOTS=docs cargo test --test it browser:: -- --nocapture
