@@ -69,7 +69,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         compute::compute(&cfg, &ing, previous.as_ref()).expect("compute");
     });
     time("workbook", &mut || {
-        bulletin::write(&cfg, &result, &ing, &year, &out).expect("workbook");
+        bulletin::write(&cfg, &result, &ing, &out).expect("workbook");
     });
     time("workbook build", &mut || {
         bulletin::build(&cfg, &result, &ing).expect("build");
@@ -93,7 +93,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             year.extend(previous);
             year.push(result.clone());
             let (wb, (csv, encoded)) = rayon::join(
-                || bulletin::write(&cfg, &result, &ing, &year, &out),
+                || bulletin::write(&cfg, &result, &ing, &out),
                 || {
                     rayon::join(
                         || std::fs::write(out.join("rankings.csv"), csv::render(&result)),

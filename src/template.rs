@@ -262,12 +262,7 @@ fn footer(ws: &mut Worksheet, cfg: &Config, period: Period, r: u32, f: &Formats)
 
 /// The 填报说明, numbered.
 fn notes(cfg: &Config, period: Period) -> Vec<String> {
-    let provided: Vec<&str> = cfg
-        .indicators
-        .iter()
-        .filter(|i| i.growth == GrowthMode::Provided)
-        .map(|i| i.name.as_str())
-        .collect();
+    let provided = cfg.provided_growth_names();
     let mut notes = vec![
         format!(
             "1. 数值单位为万元(保留一位小数),均填写自1月起的累计数(本表为{});“本月”填写当月数。",
@@ -279,8 +274,7 @@ fn notes(cfg: &Config, period: Period) -> Vec<String> {
         notes.push("3. 各指标“同比增长(%)”可不填,由系统按累计值与上年同期累计计算。".to_string());
     } else {
         notes.push(format!(
-            "3. {}的“同比增长(%)”为统计联网直报平台的可比价增速,必须填写;其他指标的增速可不填,由系统计算。",
-            provided.join("、")
+            "3. {provided}的“同比增长(%)”为统计联网直报平台的可比价增速,必须填写;其他指标的增速可不填,由系统计算。",
         ));
     }
     notes.push("4. 请勿改动表格格式和指标名称;请于报送截止日期前报送市统计局。".to_string());

@@ -31,16 +31,14 @@ pub const SHEET_SUMMARY: &str = "排序总表";
 pub const SHEET_CHARTS: &str = "图表";
 pub const SHEET_SOURCES: &str = "数据来源与校验";
 
-/// Write the bulletin workbook into `dir`; returns the file written.
-/// `history` is every recorded period of the same year up to and including this one.
+/// Write the bulletin workbook into `dir`; returns the file written. The rank changes it shows
+/// are already in `result`, so it needs no history.
 pub fn write(
     cfg: &Config,
     result: &PeriodResult,
     ingested: &Ingested,
-    history: &[PeriodResult],
     dir: &Path,
 ) -> Result<PathBuf> {
-    let _ = history; // rank changes are already in `result`
     let path = dir.join(file_name(cfg, result));
     let mut wb = build(cfg, result, ingested).map_err(|e| Error::output("bulletin", e))?;
     // Excel's own level: a third faster than the default 6, for a file ~10 % larger.

@@ -5,7 +5,7 @@
 use super::{Cells, Ctx, NOTE_PAD, SHEET_SUMMARY, amount, city_row, group_cell, rank, text};
 use super::{growth_with_status, style::Xr};
 use crate::bulletin::style::{DASH, Sheet, display_width};
-use crate::config::{Config, GrowthMode, TieRule};
+use crate::config::{Config, TieRule};
 use crate::model::{PeriodResult, Status};
 use rust_xlsxwriter::Worksheet;
 
@@ -145,12 +145,7 @@ fn method_notes(cfg: &Config, result: &PeriodResult) -> Vec<String> {
         TieRule::Competition => "数值相同者并列,其后位次顺延(同Excel RANK.EQ,如1、2、2、4)",
         TieRule::Dense => "数值相同者并列,其后位次不跳位(中式排名,如1、2、2、3)",
     };
-    let provided: Vec<&str> = cfg
-        .indicators
-        .iter()
-        .filter(|i| i.growth == GrowthMode::Provided)
-        .map(|i| i.name.as_str())
-        .collect();
+    let provided = cfg.provided_growth_names();
     let groups = cfg.groups.join("、");
     let mut n = 0;
     let mut next = || {
@@ -171,7 +166,7 @@ fn method_notes(cfg: &Config, result: &PeriodResult) -> Vec<String> {
         v.push(format!(
             "    {}. {}增速为可比价增速,采用各单位上报数;全市未单独上报时按各单位上年同期值加权平均。其总量位次仅在上报了总量的单位间排列。",
             next(),
-            provided.join("、")
+            provided
         ));
     }
     v.push(format!(

@@ -267,9 +267,9 @@ fn num(range: &calamine::Range<Data>, r: u32, c: u32) -> f64 {
 
 #[test]
 fn native_charts_name_the_group_under_its_units() {
-    let (cfg, result, ingested, history) = sample();
+    let (cfg, result, ingested, _) = sample();
     let dir = tempfile::tempdir().unwrap();
-    let path = write(&cfg, &result, &ingested, &history, dir.path()).unwrap();
+    let path = write(&cfg, &result, &ingested, dir.path()).unwrap();
     let mut wb = open_workbook_auto(&path).unwrap();
     let t = wb.worksheet_range(SHEET_CHARTS).unwrap();
     let head = (0..=t.end().unwrap().0)
@@ -346,9 +346,9 @@ fn labels() {
 
 /// The sample's workbook, written into a folder that lasts as long as the first value.
 fn written() -> (tempfile::TempDir, std::path::PathBuf, Config) {
-    let (cfg, result, ingested, history) = sample();
+    let (cfg, result, ingested, _) = sample();
     let dir = tempfile::tempdir().unwrap();
-    let path = write(&cfg, &result, &ingested, &history, dir.path()).unwrap();
+    let path = write(&cfg, &result, &ingested, dir.path()).unwrap();
     (dir, path, cfg)
 }
 
@@ -579,7 +579,7 @@ indicator = "规模以上工业增加值"
 value = 2000
 "#;
     let cfg = Config::parse(&format!("{TOML}{targets}"), "test").unwrap();
-    let (_, mut result, ingested, history) = sample();
+    let (_, mut result, ingested, _) = sample();
     let va = "规模以上工业增加值";
     for r in result.rows.iter_mut().filter(|r| r.indicator == va) {
         match r.unit.as_str() {
@@ -593,7 +593,7 @@ value = 2000
         }
     }
     let dir = tempfile::tempdir().unwrap();
-    let path = write(&cfg, &result, &ingested, &history, dir.path()).unwrap();
+    let path = write(&cfg, &result, &ingested, dir.path()).unwrap();
     let mut wb = open_workbook_auto(&path).unwrap();
     let v = wb.worksheet_range(va).unwrap();
     let header: Vec<String> = (11..18).map(|c| s(&v, 2, c)).collect();
@@ -648,9 +648,9 @@ value = 2000
     assert!(!notes.contains("时序进度"), "{notes}");
 
     // Without targets (the sample's configuration), no target columns anywhere.
-    let (cfg, result, ingested, history) = sample();
+    let (cfg, result, ingested, _) = sample();
     let dir = tempfile::tempdir().unwrap();
-    let path = write(&cfg, &result, &ingested, &history, dir.path()).unwrap();
+    let path = write(&cfg, &result, &ingested, dir.path()).unwrap();
     let mut wb = open_workbook_auto(&path).unwrap();
     for name in [va, "利润总额"] {
         let t = wb.worksheet_range(name).unwrap();
@@ -661,7 +661,7 @@ value = 2000
 
 #[test]
 fn hostile_names_and_long_strings_do_not_break_the_workbook() {
-    let (mut cfg, mut result, mut ingested, history) = sample();
+    let (mut cfg, mut result, mut ingested, _) = sample();
     cfg.indicators[1].name = "利润/总额:[测试]*?".repeat(3);
     for r in result.rows.iter_mut().filter(|r| r.indicator == "利润总额") {
         r.indicator = cfg.indicators[1].name.clone();
@@ -676,7 +676,7 @@ fn hostile_names_and_long_strings_do_not_break_the_workbook() {
         .warnings
         .push(Diagnostic::new(Location::file("x"), "长".repeat(100_000)));
     let dir = tempfile::tempdir().unwrap();
-    let path = write(&cfg, &result, &ingested, &history, dir.path()).unwrap();
+    let path = write(&cfg, &result, &ingested, dir.path()).unwrap();
     let mut wb = open_workbook_auto(&path).unwrap();
     let names = wb.sheet_names();
     assert_eq!(names.len(), 5);
@@ -742,7 +742,7 @@ fn preview() {
     }
     let dir = Path::new("/tmp/prev");
     std::fs::create_dir_all(dir).unwrap();
-    let p = write(&cfg, &result, &ingested, &history, dir).unwrap();
+    let p = write(&cfg, &result, &ingested, dir).unwrap();
     let t = std::time::Instant::now();
     let files = crate::charts::write(&cfg, &result, &history, dir).unwrap();
     eprintln!(
@@ -754,6 +754,6 @@ fn preview() {
     let (cfg, result, ingested, history) = sample();
     let dir = Path::new("/tmp/prev/sample");
     std::fs::create_dir_all(dir).unwrap();
-    write(&cfg, &result, &ingested, &history, dir).unwrap();
+    write(&cfg, &result, &ingested, dir).unwrap();
     crate::charts::write(&cfg, &result, &history, dir).unwrap();
 }

@@ -228,6 +228,18 @@ impl Config {
         }
     }
 
+    /// The names of the indicators whose growth is the submitted 可比价 one, joined with 、 as
+    /// the bulletin's notes and the template's 填报说明 name them; empty when there are none.
+    pub fn provided_growth_names(&self) -> String {
+        let names: Vec<&str> = self
+            .indicators
+            .iter()
+            .filter(|i| i.growth == GrowthMode::Provided)
+            .map(|i| i.name.as_str())
+            .collect();
+        names.join("、")
+    }
+
     /// Unit index by name or alias, matched on normalised text.
     pub fn unit_by_name(&self, name: &str) -> Option<usize> {
         self.unit_index.get(&normalize(name)).copied()
@@ -315,6 +327,18 @@ mod tests {
         assert_eq!(c.indicators[0].growth, GrowthMode::Provided);
         assert!(c.indicators[2].negative_allowed);
         assert_eq!(c.weight("利润总额"), 25.0);
+        assert_eq!(c.provided_growth_names(), "规模以上工业增加值");
+    }
+
+    #[test]
+    fn provided_growth_names_in_configured_order() {
+        let mut c = Config::default_city();
+        c.indicators[3].growth = GrowthMode::Provided;
+        assert_eq!(c.provided_growth_names(), "规模以上工业增加值、工业税收");
+        for i in &mut c.indicators {
+            i.growth = GrowthMode::Computed;
+        }
+        assert_eq!(c.provided_growth_names(), "");
     }
 
     fn bad(text: &str) -> String {

@@ -42,7 +42,7 @@ impl Output for Bulletin {
         "workbook"
     }
     fn write(&self, m: &Month<'_>, dir: &Path) -> Result<()> {
-        crate::bulletin::write(m.cfg, m.result, m.ingested, m.year, dir).map(drop)
+        crate::bulletin::write(m.cfg, m.result, m.ingested, dir).map(drop)
     }
 }
 
