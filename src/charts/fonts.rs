@@ -169,7 +169,7 @@ impl Texts {
 pub struct Painter {
     font: FontArc,
     em_to_scale: f32,
-    /// Distinguishes painters (fonts) in the per-thread glyph cache.
+    /// Tells the per-thread [`Cache`] whose glyphs it holds.
     id: u64,
 }
 
@@ -185,18 +185,27 @@ struct CachedGlyph {
     runs: Vec<(u16, u16, u16)>,
 }
 
-type GlyphKey = (u64, u16, u32, u8, u8);
+/// (glyph, scale, quarter-pixel offsets).
+type GlyphKey = (u16, u32, u8, u8);
 
 /// The cache is looked up once per drawn character: SipHash showed in profiles.
 type GlyphMap = rustc_hash::FxHashMap<GlyphKey, Option<std::rc::Rc<CachedGlyph>>>;
 
-/// (painter, character) → (glyph, unscaled advance): a CJK character's glyph is a search of
-/// the font's character map, and every label is measured and drawn.
-type CharMap = rustc_hash::FxHashMap<(u64, char), (ab_glyph::GlyphId, f32)>;
+/// Character → (glyph, unscaled advance): a CJK character's glyph is a search of the font's
+/// character map, and every label is measured and drawn.
+type CharMap = rustc_hash::FxHashMap<char, (ab_glyph::GlyphId, f32)>;
+
+/// One thread's glyphs and characters, of the painter that last drew on it. The next painter
+/// (the next run's, in a long-running `serve`) starts it afresh, so no run's glyphs are kept.
+#[derive(Default)]
+struct Cache {
+    painter: Option<u64>,
+    glyphs: GlyphMap,
+    chars: CharMap,
+}
 
 thread_local! {
-    static GLYPHS: std::cell::RefCell<GlyphMap> = std::cell::RefCell::new(GlyphMap::default());
-    static CHARS: std::cell::RefCell<CharMap> = std::cell::RefCell::new(CharMap::default());
+    static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::new(Cache::default());
 }
 
 static PAINTERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -220,6 +229,20 @@ impl Painter {
         }
     }
 
+    /// This thread's cache, emptied first if another painter filled it.
+    fn with_cache<R>(&self, f: impl FnOnce(&mut Cache) -> R) -> R {
+        CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.painter != Some(self.id) {
+                *cache = Cache {
+                    painter: Some(self.id),
+                    ..Cache::default()
+                };
+            }
+            f(&mut cache)
+        })
+    }
+
     fn glyph(
         &self,
         id: ab_glyph::GlyphId,
@@ -227,10 +250,10 @@ impl Painter {
         qx: u8,
         qy: u8,
     ) -> Option<std::rc::Rc<CachedGlyph>> {
-        let key = (self.id, id.0, scale.y.to_bits(), qx, qy);
-        GLYPHS.with(|cache| {
+        let key = (id.0, scale.y.to_bits(), qx, qy);
+        self.with_cache(|cache| {
             cache
-                .borrow_mut()
+                .glyphs
                 .entry(key)
                 .or_insert_with(|| {
                     let g = id.with_scale_and_position(
@@ -273,8 +296,8 @@ impl Painter {
     /// The glyph of `c` and its unscaled advance (× the scale's `h_scale_factor`, as
     /// ab_glyph's `h_advance` computes it, gives the advance in pixels).
     fn char_glyph(&self, c: char) -> (ab_glyph::GlyphId, f32) {
-        CHARS.with(|m| {
-            *m.borrow_mut().entry((self.id, c)).or_insert_with(|| {
+        self.with_cache(|cache| {
+            *cache.chars.entry(c).or_insert_with(|| {
                 let id = self.font.glyph_id(c);
                 (id, self.font.h_advance_unscaled(id))
             })
@@ -488,6 +511,39 @@ mod tests {
         assert!(ink.len() > 50, "{}", ink.len());
         // Centred on x = 60: ink from about 40 to 80.
         assert!(ink.iter().all(|x| (38..=82).contains(x)), "{ink:?}");
+    }
+
+    fn cached() -> (Option<u64>, usize, usize) {
+        CACHE.with(|c| {
+            let c = c.borrow();
+            (c.painter, c.glyphs.len(), c.chars.len())
+        })
+    }
+
+    #[test]
+    fn a_thread_keeps_the_glyphs_of_one_painter_only() {
+        let draw = |p: &Painter| {
+            let mut canvas = Canvas::new(80, 30);
+            let mut tx = Texts::default();
+            tx.add("漯河市", 20.0, 40.0, 20.0, Align::Center, RGBColor(0, 0, 0));
+            p.rasterize(&tx, &mut canvas);
+            (0..80 * 30)
+                .map(|i| canvas.rgb_at(i % 80, i / 80))
+                .collect::<Vec<_>>()
+        };
+        let (a, b) = (
+            Painter::new(embedded().unwrap()),
+            Painter::new(embedded().unwrap()),
+        );
+        let first = draw(&a);
+        let (owner, glyphs, chars) = cached();
+        assert_eq!((owner, chars), (Some(a.id), 3));
+        assert!(glyphs >= 3, "{glyphs}");
+        // A second run's painter does not add to the first one's glyphs: it replaces them.
+        assert_eq!(draw(&b), first);
+        assert_eq!(cached(), (Some(b.id), glyphs, chars));
+        assert_eq!(draw(&a), first);
+        assert_eq!(cached().0, Some(a.id));
     }
 
     #[test]
