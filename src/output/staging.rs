@@ -124,10 +124,9 @@ impl Staging {
 
     /// Move every staged file into the destination (files are synced first, then renamed;
     /// each destination file is either the old good one or the new complete one). A staged
-    /// folder (`charts/`) replaces the destination's folder as a whole, in one atomic exchange
-    /// where the system has one (Linux `renameat2`): thousands of renames at national scale
-    /// become one, and charts of an earlier run of the period that this run no longer draws
-    /// do not linger. Returns the destination paths of the files.
+    /// folder (`charts/`) replaces the destination's folder as a whole ([`replace_dir`]):
+    /// thousands of renames at national scale become one, and charts of an earlier run of the
+    /// period that this run no longer draws do not linger. Returns the destination paths of the files.
     pub fn commit(mut self) -> Result<Vec<PathBuf>> {
         let mut files = Vec::new();
         collect_files(&self.dir, &mut files).map_err(|e| Error::io(&self.dir, e))?;
@@ -184,9 +183,12 @@ impl Staging {
     }
 }
 
-/// Put the folder `from` in the place of `to` atomically: a plain rename when `to` does not
-/// exist, an exchange (the old folder then sits at `from`, removed with the staging folder)
-/// where the system offers one. `false`: neither was possible, move file by file.
+/// Put the folder `from` (in the staging folder) in the place of `to`: a plain rename when `to`
+/// does not exist; else an atomic exchange where the system offers one (Linux `renameat2`),
+/// else two renames, the old folder first moved aside into the staging folder. Either way the
+/// old folder ends up in the staging folder and is removed with it, so no chart of an earlier
+/// run lingers. `false`: a file of the old folder is held open (Windows will not rename its
+/// folder then), so move file by file.
 fn replace_dir(from: &Path, to: &Path) -> std::io::Result<bool> {
     if !to.exists() {
         fs::rename(from, to)?;
@@ -212,7 +214,23 @@ fn replace_dir(from: &Path, to: &Path) -> std::io::Result<bool> {
             }
         }
     }
-    Ok(false)
+    Ok(replace_by_renames(from, to))
+}
+
+/// `to` moved aside next to `from`, then `from` renamed to `to`; `to` put back if the second
+/// rename fails. Not atomic: for a moment `to` is missing, never half-written.
+fn replace_by_renames(from: &Path, to: &Path) -> bool {
+    let mut aside = from.as_os_str().to_os_string();
+    aside.push(".replaced");
+    let aside = PathBuf::from(aside);
+    if fs::rename(to, &aside).is_err() {
+        return false;
+    }
+    if fs::rename(from, to).is_ok() {
+        return true;
+    }
+    let _ = fs::rename(&aside, to);
+    false
 }
 
 impl Drop for Staging {
@@ -391,6 +409,25 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(left, [std::ffi::OsString::from("2015-07")]);
+    }
+
+    #[test]
+    fn without_an_exchange_the_old_folder_is_moved_aside_into_the_staging_folder() {
+        // What Windows does (no renameat2): two renames.
+        let tmp = tempfile::tempdir().unwrap();
+        let (staged, dest) = (tmp.path().join("stage/charts"), tmp.path().join("charts"));
+        for (dir, file) in [(&staged, "new.png"), (&dest, "old.png")] {
+            fs::create_dir_all(dir).unwrap();
+            fs::write(dir.join(file), file).unwrap();
+        }
+        assert!(replace_by_renames(&staged, &dest));
+        assert!(dest.join("new.png").exists() && !dest.join("old.png").exists());
+        assert!(tmp.path().join("stage/charts.replaced/old.png").exists());
+        assert!(!staged.exists());
+        // When the new folder cannot be moved in, the old one is put back.
+        assert!(!replace_by_renames(&tmp.path().join("stage/gone"), &dest));
+        assert!(dest.join("new.png").exists());
+        assert!(!tmp.path().join("stage/gone.replaced").exists());
     }
 
     #[test]

@@ -414,8 +414,16 @@ fn a_bulletin_open_in_excel_stops_the_run_whole_and_says_so() {
     assert_eq!(left.map(|e| e.file_name()).collect::<Vec<_>>(), ["2015-07"]);
     drop(excel.stdin.take());
     assert!(excel.wait().unwrap().success());
+    // The repeated run replaces the charts folder whole: a chart it does not draw is gone.
+    let charts = month.join("charts");
+    let drawn = std::fs::read_dir(&charts).unwrap().count();
+    std::fs::write(charts.join("旧图.png"), "an earlier run's").unwrap();
     ok(&w.tongbao(root, &["run"]));
     assert_eq!(std::fs::read(month.join("rankings.csv")).unwrap(), good);
+    assert!(!charts.join("旧图.png").exists());
+    assert_eq!(std::fs::read_dir(&charts).unwrap().count(), drawn);
+    let left = std::fs::read_dir(root.join("reports")).unwrap().flatten();
+    assert_eq!(left.map(|e| e.file_name()).collect::<Vec<_>>(), ["2015-07"]);
 }
 
 #[test]
