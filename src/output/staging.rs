@@ -126,7 +126,8 @@ impl Staging {
     /// each destination file is either the old good one or the new complete one). A staged
     /// folder (`charts/`) replaces the destination's folder as a whole ([`replace_dir`]):
     /// thousands of renames at national scale become one, and charts of an earlier run of the
-    /// period that this run no longer draws do not linger. Returns the destination paths of the files.
+    /// period that this run no longer draws do not linger. Returns the destination paths of the
+    /// files.
     pub fn commit(mut self) -> Result<Vec<PathBuf>> {
         let mut files = Vec::new();
         collect_files(&self.dir, &mut files).map_err(|e| Error::io(&self.dir, e))?;
@@ -187,8 +188,8 @@ impl Staging {
 /// does not exist; else an atomic exchange where the system offers one (Linux `renameat2`),
 /// else two renames, the old folder first moved aside into the staging folder. Either way the
 /// old folder ends up in the staging folder and is removed with it, so no chart of an earlier
-/// run lingers. `false`: a file of the old folder is held open (Windows will not rename its
-/// folder then), so move file by file.
+/// run lingers. `false`: neither rename worked (on Windows, a file of the old folder held open
+/// keeps the folder from being renamed), so move file by file.
 fn replace_dir(from: &Path, to: &Path) -> std::io::Result<bool> {
     if !to.exists() {
         fs::rename(from, to)?;
@@ -220,9 +221,7 @@ fn replace_dir(from: &Path, to: &Path) -> std::io::Result<bool> {
 /// `to` moved aside next to `from`, then `from` renamed to `to`; `to` put back if the second
 /// rename fails. Not atomic: for a moment `to` is missing, never half-written.
 fn replace_by_renames(from: &Path, to: &Path) -> bool {
-    let mut aside = from.as_os_str().to_os_string();
-    aside.push(".replaced");
-    let aside = PathBuf::from(aside);
+    let aside = suffixed(from, ".replaced");
     if fs::rename(to, &aside).is_err() {
         return false;
     }
@@ -247,8 +246,13 @@ impl Drop for Staging {
 
 /// The lock file of a staging folder: beside it, named after it.
 fn lock_of(dir: &Path) -> PathBuf {
-    let mut name = dir.as_os_str().to_os_string();
-    name.push(".lock");
+    suffixed(dir, ".lock")
+}
+
+/// `path` with `suffix` appended to its last component.
+fn suffixed(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(suffix);
     PathBuf::from(name)
 }
 
